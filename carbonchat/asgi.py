@@ -1,0 +1,25 @@
+"""
+ASGI entry point: HTTP goes to Django, WebSocket ``/cable`` goes to the cable server.
+
+Django is set up before the cable application is imported, so that app registry and settings
+are ready for it (the Channels deployment docs ask for the same order).
+"""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carbonchat.settings")
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from django.urls import path  # noqa: E402
+
+from realtime.connection import CableConnection  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": URLRouter([path("cable", CableConnection.as_asgi())]),
+    }
+)

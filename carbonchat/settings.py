@@ -1,0 +1,183 @@
+"""
+CarbonChat settings, read from the environment in this one place.
+
+Two modes, chosen by the environment with nothing to edit:
+
+* embedded (no ``DATABASE_URL``): a SQLite file, an in-process channel layer and in-process
+  presence, ``DEBUG`` on, local hosts allowed. One server process.
+* production (``DATABASE_URL`` set, or ``CARBONCHAT_ENV=production``): PostgreSQL from
+  ``DATABASE_URL``, Redis from ``REDIS_URL`` for the channel layer and shared state,
+  ``SECRET_KEY`` required, ``ALLOWED_HOSTS`` from the environment.
+
+Misconfiguration is reported by system checks (``carbonchat.E001`` and ``realtime.*``).
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name, "")
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    return items or default
+
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CARBONCHAT_ENV = os.environ.get("CARBONCHAT_ENV") or ("production" if DATABASE_URL else "embedded")
+PRODUCTION = CARBONCHAT_ENV == "production"
+
+# A missing secret in production is reported by the carbonchat.E001 check; the placeholder only
+# lets the check run (and is never accepted by it).
+INSECURE_SECRET_KEY = "carbonchat-insecure-embedded-key-do-not-use-in-production"
+SECRET_KEY = os.environ.get("SECRET_KEY") or INSECURE_SECRET_KEY
+DEBUG = _env_bool("DEBUG", default=not PRODUCTION)
+ALLOWED_HOSTS = _env_list(
+    "ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "[::1]", "testserver"]
+)
+CSRF_TRUSTED_ORIGINS = _env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "channels",
+    "realtime",
+    "conversations",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    # Serves the admin's static files under daphne, which serves none itself.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "carbonchat.urls"
+ASGI_APPLICATION = "carbonchat.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            "OPTIONS": {
+                # Writers take the lock when the transaction starts, so concurrent creations
+                # (per-account display ids) queue up instead of failing with "database is locked".
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "conversations.User"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+# In the embedded mode files are found in the apps directly; production runs collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+if REDIS_URL:
+    # One PUBLISH per group send and no per-process queue to overflow: the default
+    # RedisChannelLayer drops group messages once a process is 100 behind (PITFALLS.md).
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": os.environ.get("CARBONCHAT_CHANNEL_PREFIX", "carbonchat"),
+            },
+        }
+    }
+else:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels.layers.InMemoryChannelLayer",
+            "CONFIG": {
+                # The hub holds one channel per process; a burst must not overflow it
+                # (InMemoryChannelLayer drops group messages silently when a queue is full),
+                # and group membership must outlive a long-running server (default 24 h).
+                "capacity": 10_000,
+                "group_expiry": 10 * 365 * 24 * 3600,
+            },
+        }
+    }
+
+REALTIME = {
+    "CHANNELS": {
+        "RoomChannel": "conversations.room_channel.RoomChannel",
+    },
+    "SERVER_PROCESSES": int(os.environ.get("WEB_CONCURRENCY", "1") or 1),
+    "ALLOWED_ORIGINS": _env_list("CABLE_ALLOWED_ORIGINS", []) or None,
+}
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "UNAUTHENTICATED_USER": None,
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.channels.server": {"level": "WARNING"},
+        "daphne": {"level": "WARNING"},
+    },
+}
+
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = _env_bool("SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = _env_bool("SECURE_COOKIES", True)

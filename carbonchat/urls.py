@@ -1,0 +1,8 @@
+"""CarbonChat URLs: the admin and the REST API (``/cable`` is routed in ``asgi.py``)."""
+
+from django.contrib import admin
+from django.urls import path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,177 @@
+"""The Django admin for every domain model, arranged for a support lead."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import (
+    Account,
+    AccountUser,
+    Contact,
+    ContactInbox,
+    Conversation,
+    Inbox,
+    InboxMember,
+    Message,
+    Team,
+    TeamMember,
+    User,
+)
+
+
+class AccountUserInline(admin.TabularInline):
+    model = AccountUser
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = ["id", "name", "locale", "status", "created_at"]
+    list_filter = ["status", "locale"]
+    search_fields = ["name"]
+    inlines = [AccountUserInline]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["id"]
+    list_display = ["id", "email", "name", "display_name", "is_staff", "is_active"]
+    list_filter = ["is_staff", "is_active", "account_users__account"]
+    search_fields = ["email", "name", "display_name"]
+    # Tokens are credentials: never shown in the admin (they are printed by seed_demo and
+    # returned by the API to their owner only).
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Profile", {"fields": ["name", "display_name", "avatar_url"]}),
+        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]}),
+    ]
+    inlines = [AccountUserInline]
+
+
+@admin.register(AccountUser)
+class AccountUserAdmin(admin.ModelAdmin):
+    list_display = ["id", "user", "account", "role", "availability", "auto_offline"]
+    list_filter = ["account", "role", "availability", "auto_offline"]
+    search_fields = ["user__email", "user__name", "account__name"]
+    autocomplete_fields = ["user", "account"]
+
+
+class InboxMemberInline(admin.TabularInline):
+    model = InboxMember
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Inbox)
+class InboxAdmin(admin.ModelAdmin):
+    list_display = ["id", "name", "channel_type", "account", "identifier", "created_at"]
+    list_filter = ["channel_type", "account"]
+    search_fields = ["name", "identifier"]
+    readonly_fields = ["identifier"]
+    inlines = [InboxMemberInline]
+
+
+@admin.register(InboxMember)
+class InboxMemberAdmin(admin.ModelAdmin):
+    list_display = ["id", "user", "inbox"]
+    list_filter = ["inbox__account", "inbox"]
+    search_fields = ["user__email", "user__name", "inbox__name"]
+    autocomplete_fields = ["user", "inbox"]
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["id", "name", "account", "allow_auto_assign"]
+    list_filter = ["account"]
+    search_fields = ["name"]
+    inlines = [TeamMemberInline]
+
+
+@admin.register(TeamMember)
+class TeamMemberAdmin(admin.ModelAdmin):
+    list_display = ["id", "user", "team"]
+    list_filter = ["team__account", "team"]
+    autocomplete_fields = ["user", "team"]
+
+
+class ContactInboxInline(admin.TabularInline):
+    model = ContactInbox
+    extra = 0
+    fields = ["inbox", "source_id", "hmac_verified", "created_at"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["id", "name", "email", "phone_number", "identifier", "account", "created_at"]
+    list_filter = ["account"]
+    search_fields = ["name", "email", "phone_number", "identifier"]
+    inlines = [ContactInboxInline]
+
+
+@admin.register(ContactInbox)
+class ContactInboxAdmin(admin.ModelAdmin):
+    list_display = ["id", "contact", "inbox", "source_id", "hmac_verified", "created_at"]
+    list_filter = ["inbox__account", "inbox", "hmac_verified"]
+    search_fields = ["source_id", "contact__name", "contact__email"]
+    autocomplete_fields = ["contact", "inbox"]
+    # The socket token is a credential: not displayed.
+    exclude = ["pubsub_token"]
+
+
+class MessageInline(admin.TabularInline):
+    model = Message
+    extra = 0
+    fields = ["message_type", "content", "private", "status", "sender_user", "created_at"]
+    readonly_fields = ["created_at"]
+    autocomplete_fields = ["sender_user"]
+    show_change_link = True
+
+
+@admin.register(Conversation)
+class ConversationAdmin(admin.ModelAdmin):
+    list_display = [
+        "display_id",
+        "account",
+        "inbox",
+        "contact",
+        "status",
+        "assignee",
+        "team",
+        "last_activity_at",
+    ]
+    list_display_links = ["display_id"]
+    list_filter = ["status", "account", "inbox", "team"]
+    search_fields = ["contact__name", "contact__email", "=display_id"]
+    list_select_related = ["account", "inbox", "contact", "assignee", "team"]
+    autocomplete_fields = ["contact", "contact_inbox", "assignee", "team", "inbox"]
+    readonly_fields = ["display_id", "created_at", "updated_at", "last_activity_at"]
+    date_hierarchy = "last_activity_at"
+    inlines = [MessageInline]
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "conversation",
+        "message_type",
+        "content_type",
+        "private",
+        "status",
+        "created_at",
+    ]
+    list_filter = ["message_type", "content_type", "private", "status", "account"]
+    search_fields = ["content", "source_id"]
+    list_select_related = ["conversation__contact"]
+    autocomplete_fields = ["conversation", "sender_user", "sender_contact", "inbox", "account"]
+    readonly_fields = ["created_at", "updated_at"]

@@ -1,0 +1,23 @@
+"""The domain model, one module per concept."""
+
+from .account import Account, AccountUser
+from .contact import Contact, ContactInbox
+from .conversation import Conversation
+from .inbox import Inbox, InboxMember
+from .message import Message
+from .team import Team, TeamMember
+from .user import User
+
+__all__ = [
+    "Account",
+    "AccountUser",
+    "Contact",
+    "ContactInbox",
+    "Conversation",
+    "Inbox",
+    "InboxMember",
+    "Message",
+    "Team",
+    "TeamMember",
+    "User",
+]

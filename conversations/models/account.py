@@ -1,0 +1,66 @@
+"""Accounts (tenants) and the agents who belong to them."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Account(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        SUSPENDED = "suspended", "Suspended"
+
+    name = models.CharField(max_length=255)
+    locale = models.CharField(max_length=16, default="en")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    # The last display id handed out; see Conversation.save for how it is taken safely.
+    last_conversation_display_id = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+
+class AccountUser(models.Model):
+    """An agent's membership of an account: role, chosen availability and auto-offline."""
+
+    class Role(models.TextChoices):
+        AGENT = "agent", "Agent"
+        ADMINISTRATOR = "administrator", "Administrator"
+
+    class Availability(models.TextChoices):
+        ONLINE = "online", "Online"
+        BUSY = "busy", "Busy"
+        OFFLINE = "offline", "Offline"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="account_users")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="account_users"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.AGENT)
+    availability = models.CharField(
+        max_length=16, choices=Availability.choices, default=Availability.ONLINE
+    )
+    auto_offline = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "user"], name="account_user_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.account} ({self.role})"
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == self.Role.ADMINISTRATOR

@@ -1,0 +1,73 @@
+"""
+``RoomChannel``: the one channel Chatwoot's clients subscribe to, authorised by pubsub tokens.
+
+* Contact: ``{"channel":"RoomChannel","pubsub_token":T}`` with a contact session's token.
+* Agent: ``{"channel":"RoomChannel","pubsub_token":T,"account_id":A,"user_id":U}`` with agent
+  U's token, U a member of active account A.
+
+Why a refusal happened is logged, never told to the client.
+"""
+
+from typing import Any
+
+from channels.db import DatabaseSyncToAsync
+
+from realtime import protocol
+from realtime.channel import Channel, action
+
+from .access import AgentGrant, ContactGrant, agent_grant, contact_grant, parse_id
+
+# Not thread-sensitive: subscribes run their lookups in parallel worker threads instead of
+# queueing on the single shared thread that database_sync_to_async uses by default.
+_agent_grant = DatabaseSyncToAsync(agent_grant, thread_sensitive=False)
+_contact_grant = DatabaseSyncToAsync(contact_grant, thread_sensitive=False)
+
+
+class RoomChannel(Channel):
+    grant: AgentGrant | ContactGrant | None = None
+
+    async def subscribed(self) -> None:
+        grant = await self.authorize()
+        if grant is None:
+            self.reject()
+            return
+        await self._follow(grant)
+
+    async def authorize(self) -> AgentGrant | ContactGrant | None:
+        token = self.params.get("pubsub_token")
+        if not isinstance(token, str) or not token or len(token) > 128:
+            return None
+        if "account_id" in self.params or "user_id" in self.params:
+            account_id = parse_id(self.params.get("account_id"))
+            user_id = parse_id(self.params.get("user_id"))
+            if account_id is None or user_id is None:
+                return None
+            return await _agent_grant(token=token, account_id=account_id, user_id=user_id)
+        return await _contact_grant(token=token)
+
+    async def _follow(self, grant: AgentGrant | ContactGrant) -> None:
+        self.grant = grant
+        self.subscriber_key = grant.subscriber_key
+        wanted = grant.streams()
+        for stream in set(self.streams) - set(wanted):
+            await self.stop_stream_from(stream)
+        for stream in wanted:
+            await self.stream_from(stream)
+
+    async def control(self, message: dict[str, Any]) -> None:
+        if message.get("op") != "reauthorize":
+            return
+        grant = await self.authorize()
+        if grant is not None:
+            await self._follow(grant)
+            return
+        # No longer authorised (token rotated, removed from the account): stop at once. The
+        # protocol has no frame for a server-side unsubscribe, so the client is told to
+        # reconnect; its re-subscribe with the dead token is then rejected.
+        await self.connection.unsubscribe_server_side(self)
+        await self.connection.close(protocol.REASON_UNAUTHORIZED, reconnect=True)
+
+    @action
+    async def update_presence(self, data: dict[str, Any]) -> None:
+        """Heartbeat from the client (every 30 s per the docs); presence is built on it."""
+        return None

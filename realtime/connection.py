@@ -1,0 +1,234 @@
+"""
+One WebSocket connection to ``/cable``: handshake, command loop, limits and clean-up.
+
+A plain ASGI application rather than a Channels consumer: a consumer subscribes every socket to
+its own channel-layer channel and routes every message through ``dispatch()``; here the hub
+delivers to the socket directly and the channel layer is used once per process.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from . import protocol
+from .channel import Channel, UnknownAction
+from .hub import Hub
+from .ratelimit import TokenBucket
+from .registry import channel_registry
+from .settings import realtime_settings
+
+logger = logging.getLogger(__name__)
+
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+
+
+def describe(identifier: Any) -> str:
+    """An identifier fit for a log line: its channel name only, never its token."""
+    try:
+        params = protocol.parse_identifier(identifier, max_length=1 << 20)
+    except protocol.ProtocolError:
+        return "<malformed identifier>"
+    return str(params.get("channel"))[:64]
+
+
+class CableConnection:
+    @classmethod
+    def as_asgi(cls) -> Callable[[dict[str, Any], Receive, Send], Awaitable[None]]:
+        async def app(scope: dict[str, Any], receive: Receive, send: Send) -> None:
+            await cls(scope, send).run(receive)
+
+        return app
+
+    def __init__(self, scope: dict[str, Any], send: Send) -> None:
+        self.scope = scope
+        self._send = send
+        self.hub = Hub.current()
+        # identifier string exactly as the client sent it -> its subscription
+        self.subscriptions: dict[str, Channel] = {}
+        self.closed = False
+        self._bucket = TokenBucket(realtime_settings.COMMAND_RATE, realtime_settings.COMMAND_BURST)
+
+    # Lifecycle --------------------------------------------------------------------------------
+
+    async def run(self, receive: Receive) -> None:
+        message = await receive()
+        if message.get("type") != "websocket.connect":
+            return
+        if not await self._handshake():
+            return
+        try:
+            while not self.closed:
+                message = await receive()
+                kind = message.get("type")
+                if kind == "websocket.receive":
+                    await self._on_frame(message)
+                elif kind == "websocket.disconnect":
+                    self.closed = True
+        except asyncio.CancelledError:
+            # daphne cancels every application on graceful shutdown (SIGTERM/SIGINT): tell the
+            # client to come back, as Rails does on restart.
+            await self.close(protocol.REASON_SERVER_RESTART, reconnect=True)
+            raise
+        finally:
+            await self._teardown()
+
+    async def _handshake(self) -> bool:
+        offered = self.scope.get("subprotocols") or []
+        if offered and protocol.SUBPROTOCOL not in offered:
+            # The stock client offers actioncable-v1-json; one that offers only protocols we
+            # do not speak is refused before the upgrade (HTTP 403), not left to guess.
+            logger.info("cable: refused a connection offering only %s", offered[:4])
+            await self._send({"type": "websocket.close", "code": 1002})
+            return False
+        # A client offering no subprotocol at all is the raw-WebSocket example of the public
+        # docs: it speaks the same JSON, so it is accepted without a subprotocol header.
+        accept: dict[str, Any] = {"type": "websocket.accept"}
+        if offered:
+            accept["subprotocol"] = protocol.SUBPROTOCOL
+        await self._send(accept)
+        if not self._origin_allowed():
+            logger.info("cable: refused a connection from a disallowed origin")
+            await self.close(protocol.REASON_UNAUTHORIZED, reconnect=False)
+            return False
+        self.hub.attach(self)
+        await self.send_text(protocol.WELCOME)
+        return True
+
+    def _origin_allowed(self) -> bool:
+        allowed = realtime_settings.ALLOWED_ORIGINS
+        if not allowed:
+            return True
+        headers = dict(self.scope.get("headers") or [])
+        origin = headers.get(b"origin", b"").decode("latin1")
+        return origin in allowed
+
+    async def _teardown(self) -> None:
+        self.hub.detach(self)
+        subscriptions, self.subscriptions = self.subscriptions, {}
+        for channel in subscriptions.values():
+            await self._drop(channel)
+
+    async def _drop(self, channel: Channel) -> None:
+        try:
+            await channel.stop_all_streams()
+            await channel.unsubscribed()
+        except Exception:
+            logger.exception("cable: error while unsubscribing from %s", channel.name)
+
+    # Sending ---------------------------------------------------------------------------------
+
+    async def send_text(self, text: str) -> None:
+        if self.closed:
+            return
+        try:
+            await self._send({"type": "websocket.send", "text": text})
+        except Exception:
+            # The socket went away under us; the disconnect event will clean up.
+            self.closed = True
+
+    async def close(self, reason: str, *, reconnect: bool) -> None:
+        """Send a disconnect frame with ``reason`` and close the socket."""
+        if self.closed:
+            return
+        await self.send_text(protocol.disconnect(reason, reconnect=reconnect))
+        self.closed = True
+        try:
+            await self._send({"type": "websocket.close", "code": 1000})
+        except Exception:
+            pass
+
+    async def unsubscribe_server_side(self, channel: Channel) -> None:
+        """Drop a subscription the server no longer authorises (its identifier stays known)."""
+        if self.subscriptions.get(channel.identifier) is channel:
+            del self.subscriptions[channel.identifier]
+            await self._drop(channel)
+
+    # Commands ---------------------------------------------------------------------------------
+
+    async def _on_frame(self, message: dict[str, Any]) -> None:
+        text = message.get("text")
+        if text is None:
+            logger.info("cable: ignored a binary frame (the protocol is JSON text)")
+            return
+        limit = realtime_settings.MAX_FRAME_BYTES
+        if len(text) > limit or (len(text) * 4 > limit and len(text.encode("utf-8")) > limit):
+            logger.info("cable: closing a connection that sent a frame over %d bytes", limit)
+            await self.close(protocol.REASON_FRAME_TOO_LARGE, reconnect=False)
+            return
+        if not self._bucket.take():
+            logger.info("cable: closing a connection over its command rate limit")
+            await self.close(protocol.REASON_TOO_MANY_COMMANDS, reconnect=True)
+            return
+        try:
+            command = protocol.parse_command(text)
+        except protocol.ProtocolError as exc:
+            logger.info("cable: ignored a frame: %s", exc)
+            return
+        if command.command == "subscribe":
+            await self._subscribe(command.identifier)
+        elif command.command == "unsubscribe":
+            await self._unsubscribe(command.identifier)
+        else:
+            await self._message(command.identifier, command.data)
+
+    async def _subscribe(self, identifier: Any) -> None:
+        if isinstance(identifier, str) and identifier in self.subscriptions:
+            # The stock client re-sends subscribe every 500 ms until it hears back: confirm
+            # again, deliver once.
+            await self.send_text(protocol.confirm_subscription(identifier))
+            return
+        try:
+            params = protocol.parse_identifier(
+                identifier, max_length=realtime_settings.MAX_IDENTIFIER_LENGTH
+            )
+        except protocol.ProtocolError as exc:
+            logger.info("cable: rejected a subscription: %s", exc)
+            await self.send_text(protocol.reject_subscription(identifier))
+            return
+        channel_class = channel_registry.get(params["channel"])
+        if channel_class is None:
+            logger.info("cable: rejected a subscription to unknown channel %s", describe(identifier))
+            await self.send_text(protocol.reject_subscription(identifier))
+            return
+        if len(self.subscriptions) >= realtime_settings.MAX_SUBSCRIPTIONS:
+            logger.info("cable: rejected a subscription past MAX_SUBSCRIPTIONS")
+            await self.send_text(protocol.reject_subscription(identifier))
+            return
+        channel = channel_class(self, identifier, params)
+        try:
+            await channel.subscribed()
+        except Exception:
+            logger.exception("cable: %s.subscribed() failed", channel_class.__name__)
+            channel.reject()
+        if channel.rejected or self.closed:
+            await channel.stop_all_streams()
+            await self.send_text(protocol.reject_subscription(identifier))
+            return
+        self.subscriptions[identifier] = channel
+        await self.send_text(protocol.confirm_subscription(identifier))
+
+    async def _unsubscribe(self, identifier: Any) -> None:
+        channel = self.subscriptions.pop(identifier, None) if isinstance(identifier, str) else None
+        if channel is None:
+            logger.info("cable: unsubscribe for a subscription this connection does not hold")
+            return
+        await self._drop(channel)
+
+    async def _message(self, identifier: Any, data: Any) -> None:
+        channel = self.subscriptions.get(identifier) if isinstance(identifier, str) else None
+        if channel is None:
+            logger.info("cable: message for a subscription this connection does not hold")
+            return
+        try:
+            payload = protocol.parse_data(data)
+        except protocol.ProtocolError as exc:
+            logger.info("cable: ignored a message to %s: %s", channel.name, exc)
+            return
+        try:
+            await channel.perform(payload["action"], payload)
+        except UnknownAction:
+            logger.info("cable: %s has no action %r", channel.name, payload["action"][:64])
+        except Exception:
+            logger.exception("cable: %s action %r failed", channel.name, payload["action"][:64])

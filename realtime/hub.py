@@ -1,0 +1,172 @@
+"""
+The hub: one per server process (per event loop), between the channel layer and the sockets.
+
+A stream has exactly one channel-layer group membership per process however many local
+subscriptions follow it, and a broadcast arrives once per process and is fanned out locally:
+each socket's frame is its subscription's pre-encoded identifier spliced around the shared,
+already-encoded payload. Nothing on this path touches the database, and nothing goes through a
+consumer's ``dispatch()`` (which, since Channels 4.2, hops to a shared thread per message).
+
+The hub also drives every socket's ping from one timer.
+"""
+
+import asyncio
+import logging
+import time
+import weakref
+from typing import TYPE_CHECKING, Any
+
+from channels.layers import get_channel_layer
+
+from . import protocol
+from .settings import realtime_settings
+from .streams import group_name
+
+if TYPE_CHECKING:
+    from .channel import Channel
+    from .connection import CableConnection
+
+logger = logging.getLogger(__name__)
+
+BROADCAST = "cable.broadcast"
+CONTROL = "cable.control"
+
+
+class Hub:
+    _by_loop: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = (
+        weakref.WeakKeyDictionary()
+    )
+
+    @classmethod
+    def current(cls) -> "Hub":
+        """The hub of the running event loop, made on first use."""
+        loop = asyncio.get_running_loop()
+        hub = cls._by_loop.get(loop)
+        if hub is None:
+            hub = cls._by_loop[loop] = cls()
+        return hub
+
+    def __init__(self) -> None:
+        self.layer = get_channel_layer(realtime_settings.CHANNEL_LAYER)
+        # stream -> subscriptions (a dict keeps insertion order and O(1) removal)
+        self._subscribers: dict[str, dict[Channel, None]] = {}
+        self._connections: set[CableConnection] = set()
+        self._membership = asyncio.Lock()
+        self._channel_name: str | None = None
+        self._reader: asyncio.Task[None] | None = None
+        self._pinger: asyncio.Task[None] | None = None
+        self._background: set[asyncio.Task[Any]] = set()
+
+    # Connections and pings ----------------------------------------------------------------
+
+    def attach(self, connection: "CableConnection") -> None:
+        self._connections.add(connection)
+        if self._pinger is None:
+            self._pinger = asyncio.create_task(self._ping_forever(), name="cable-pinger")
+
+    def detach(self, connection: "CableConnection") -> None:
+        self._connections.discard(connection)
+        if not self._connections and self._pinger is not None:
+            self._pinger.cancel()
+            self._pinger = None
+
+    async def _ping_forever(self) -> None:
+        interval = float(realtime_settings.PING_INTERVAL)
+        while True:
+            await asyncio.sleep(interval)
+            frame = protocol.ping(int(time.time()))
+            for connection in list(self._connections):
+                await connection.send_text(frame)
+
+    # Streams ----------------------------------------------------------------------------------
+
+    async def join(self, stream: str, channel: "Channel") -> None:
+        subscribers = self._subscribers.get(stream)
+        if subscribers is not None:
+            subscribers[channel] = None
+            return
+        # The first local follower joins the group; the lock orders joins and leaves of groups
+        # so a leave that is still unsubscribing cannot undo a join that follows it.
+        async with self._membership:
+            subscribers = self._subscribers.get(stream)
+            if subscribers is None:
+                await self._ensure_reader()
+                await self.layer.group_add(group_name(stream), self._channel_name)
+                subscribers = self._subscribers[stream] = {}
+            subscribers[channel] = None
+
+    async def leave(self, stream: str, channel: "Channel") -> None:
+        subscribers = self._subscribers.get(stream)
+        if subscribers is None or channel not in subscribers:
+            return
+        del subscribers[channel]
+        if subscribers:
+            return
+        async with self._membership:
+            if self._subscribers.get(stream) is subscribers and not subscribers:
+                del self._subscribers[stream]
+                await self.layer.group_discard(group_name(stream), self._channel_name)
+            if not self._subscribers:
+                self._stop_reader()
+
+    def stats(self) -> dict[str, int]:
+        """Counts for tests and metrics: nothing may be left behind by closed sockets."""
+        return {
+            "connections": len(self._connections),
+            "streams": len(self._subscribers),
+            "subscriptions": sum(len(s) for s in self._subscribers.values()),
+        }
+
+    # Delivery ---------------------------------------------------------------------------------
+
+    async def _ensure_reader(self) -> None:
+        if self._channel_name is None:
+            self._channel_name = await self.layer.new_channel("cable-hub.")
+            self._reader = asyncio.create_task(
+                self._read_forever(self._channel_name), name="cable-hub-reader"
+            )
+
+    def _stop_reader(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+        self._reader = None
+        self._channel_name = None
+
+    async def _read_forever(self, channel_name: str) -> None:
+        failures = 0
+        while True:
+            try:
+                message = await self.layer.receive(channel_name)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                failures += 1
+                logger.exception("cable hub: channel layer receive failed (%d in a row)", failures)
+                await asyncio.sleep(min(0.1 * 2**failures, 5.0))
+                continue
+            failures = 0
+            await self.dispatch(message)
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        kind = message.get("type")
+        subscribers = self._subscribers.get(message.get("stream", ""))
+        if not subscribers:
+            return
+        if kind == BROADCAST:
+            payload: str = message["payload"]
+            exclude = message.get("exclude")
+            for channel in list(subscribers):
+                if exclude is not None and channel.subscriber_key == exclude:
+                    continue
+                await channel.connection.send_text(
+                    protocol.broadcast_frame(channel.frame_prefix, payload)
+                )
+        elif kind == CONTROL:
+            # Control handlers may re-authorise against the database: run them off the
+            # delivery loop so broadcasts to everyone else are not held up.
+            for channel in list(subscribers):
+                task = asyncio.create_task(channel.control(message))
+                self._background.add(task)
+                task.add_done_callback(self._background.discard)
+        else:
+            logger.warning("cable hub: ignoring channel-layer message of type %r", kind)

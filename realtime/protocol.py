@@ -1,0 +1,117 @@
+"""
+The ActionCable wire protocol (``actioncable-v1-json``): frames we send, commands we accept.
+
+Frames the server sends are built here and nowhere else. Broadcast frames are spliced from two
+pre-encoded parts (the subscription's identifier and the shared payload) so a message is encoded
+once however many sockets it reaches.
+"""
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+SUBPROTOCOL = "actioncable-v1-json"
+SUPPORTED_SUBPROTOCOLS = (SUBPROTOCOL,)
+
+# Reasons in disconnect frames. The stock client only logs the reason; "reconnect" decides
+# whether it tries again.
+REASON_UNAUTHORIZED = "unauthorized"
+REASON_SERVER_RESTART = "server_restart"
+REASON_INVALID_REQUEST = "invalid_request"
+REASON_FRAME_TOO_LARGE = "frame_too_large"
+REASON_TOO_MANY_COMMANDS = "too_many_commands"
+
+COMMANDS = frozenset({"subscribe", "unsubscribe", "message"})
+
+
+def dumps(value: Any) -> str:
+    """Compact JSON, as ActionCable's server writes it; non-ASCII kept as UTF-8."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+WELCOME = dumps({"type": "welcome"})
+
+
+def ping(now: int) -> str:
+    return dumps({"type": "ping", "message": now})
+
+
+def confirm_subscription(identifier: Any) -> str:
+    return dumps({"identifier": identifier, "type": "confirm_subscription"})
+
+
+def reject_subscription(identifier: Any) -> str:
+    return dumps({"identifier": identifier, "type": "reject_subscription"})
+
+
+def disconnect(reason: str, *, reconnect: bool) -> str:
+    return dumps({"type": "disconnect", "reason": reason, "reconnect": reconnect})
+
+
+def broadcast_prefix(identifier: str) -> str:
+    """The part of every broadcast frame for one subscription that precedes the payload."""
+    return '{"identifier":' + dumps(identifier) + ',"message":'
+
+
+def broadcast_frame(prefix: str, payload: str) -> str:
+    """``{"identifier": …, "message": <payload>}`` from pre-encoded parts."""
+    return prefix + payload + "}"
+
+
+class ProtocolError(ValueError):
+    """A frame that is not a command we can act on; the text says why, for the log."""
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    command: str
+    # Exactly as the client sent it: replies must echo it byte for byte, because the client
+    # finds its subscription by string equality (never re-serialise it).
+    identifier: Any
+    data: Any = None
+
+
+def parse_command(text: str) -> Command:
+    """Parse one client frame. Raises ProtocolError for anything that is not a command."""
+    try:
+        frame = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise ProtocolError(f"frame is not JSON: {exc}") from None
+    if not isinstance(frame, dict):
+        raise ProtocolError("frame is not a JSON object")
+    command = frame.get("command")
+    if command not in COMMANDS:
+        raise ProtocolError(f"unknown command {command!r}")
+    return Command(command=command, identifier=frame.get("identifier"), data=frame.get("data"))
+
+
+def parse_identifier(identifier: Any, *, max_length: int) -> dict[str, Any]:
+    """The identifier's parameters. Raises ProtocolError if it is not a JSON object string."""
+    if not isinstance(identifier, str):
+        raise ProtocolError("identifier is not a string")
+    if len(identifier) > max_length:
+        raise ProtocolError(f"identifier longer than {max_length} characters")
+    try:
+        params = json.loads(identifier)
+    except (ValueError, RecursionError):
+        raise ProtocolError("identifier is not JSON") from None
+    if not isinstance(params, dict):
+        raise ProtocolError("identifier is not a JSON object")
+    if not isinstance(params.get("channel"), str):
+        raise ProtocolError("identifier names no channel")
+    return params
+
+
+def parse_data(data: Any) -> dict[str, Any]:
+    """The ``data`` of a ``message`` command: a JSON object string with an ``action``."""
+    if not isinstance(data, str):
+        raise ProtocolError("data is not a string")
+    try:
+        payload = json.loads(data)
+    except (ValueError, RecursionError):
+        raise ProtocolError("data is not JSON") from None
+    if not isinstance(payload, dict):
+        raise ProtocolError("data is not a JSON object")
+    if not isinstance(payload.get("action"), str):
+        raise ProtocolError("data names no action")
+    return payload

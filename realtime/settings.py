@@ -1,0 +1,72 @@
+"""
+The ``REALTIME`` setting: one namespaced dict with documented defaults.
+
+    REALTIME = {"CHANNELS": {"RoomChannel": "myapp.channels.RoomChannel"}, "PING_INTERVAL": 3}
+
+Read it through ``realtime_settings.NAME``; it is reloaded when tests override ``REALTIME``.
+"""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+DEFAULTS: dict[str, Any] = {
+    # Channel classes by the name clients put in the identifier's "channel" key.
+    "CHANNELS": {},
+    # The channel layer alias the hub listens on.
+    "CHANNEL_LAYER": "default",
+    # Prefix of channel-layer group names, one group per stream.
+    "GROUP_PREFIX": "cable",
+    # Seconds between pings. The stock client reconnects after 6 s without a frame.
+    "PING_INTERVAL": 3.0,
+    # Largest text frame accepted, in bytes (UTF-8). Larger: disconnect "frame_too_large".
+    "MAX_FRAME_BYTES": 64 * 1024,
+    # Longest identifier accepted, in characters. Longer: reject_subscription.
+    "MAX_IDENTIFIER_LENGTH": 1024,
+    # Subscriptions one connection may hold. More: reject_subscription.
+    "MAX_SUBSCRIPTIONS": 64,
+    # Commands per second per connection (sustained) and the burst allowed above it.
+    # Past it: disconnect "too_many_commands".
+    "COMMAND_RATE": 20.0,
+    "COMMAND_BURST": 100,
+    # Origins allowed to open /cable (None: any). Others: disconnect "unauthorized".
+    "ALLOWED_ORIGINS": None,
+    # Server processes sharing this deployment; more than one needs a shared channel layer.
+    "SERVER_PROCESSES": 1,
+}
+
+
+class RealtimeSettings:
+    """Attribute access to ``settings.REALTIME`` over ``DEFAULTS``, cached until reloaded."""
+
+    def __init__(self, defaults: dict[str, Any]) -> None:
+        self._defaults = defaults
+        self._cache: dict[str, Any] = {}
+
+    @property
+    def user_settings(self) -> dict[str, Any]:
+        return getattr(settings, "REALTIME", {}) or {}
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in self._defaults:
+            raise AttributeError(f"Invalid REALTIME setting: {name!r}")
+        if name not in self._cache:
+            self._cache[name] = self.user_settings.get(name, self._defaults[name])
+        return self._cache[name]
+
+    def reload(self) -> None:
+        self._cache.clear()
+
+
+realtime_settings = RealtimeSettings(DEFAULTS)
+
+
+@receiver(setting_changed, dispatch_uid="realtime.settings.reload")
+def _reload_realtime_settings(*, setting: str, **kwargs: Any) -> None:
+    if setting in {"REALTIME", "CHANNEL_LAYERS"}:
+        realtime_settings.reload()
+        from .registry import channel_registry
+
+        channel_registry.reload()
