@@ -105,6 +105,9 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # Tests use a file, not shared-cache memory: threads then wait on the lock
+            # (busy timeout) instead of failing with "database table is locked".
+            "TEST": {"NAME": os.environ.get("SQLITE_TEST_PATH", str(BASE_DIR / "test.sqlite3"))},
         }
     }
 
