@@ -48,6 +48,7 @@ class CableConnection:
         # identifier string exactly as the client sent it -> its subscription
         self.subscriptions: dict[str, Channel] = {}
         self.closed = False
+        self.finished = asyncio.Event()
         self._bucket = TokenBucket(realtime_settings.COMMAND_RATE, realtime_settings.COMMAND_BURST)
 
     # Lifecycle --------------------------------------------------------------------------------
@@ -57,6 +58,7 @@ class CableConnection:
         if message.get("type") != "websocket.connect":
             return
         if not await self._handshake():
+            self.finished.set()
             return
         try:
             while not self.closed:
@@ -73,6 +75,7 @@ class CableConnection:
             raise
         finally:
             await self._teardown()
+            self.finished.set()
 
     async def _handshake(self) -> bool:
         offered = self.scope.get("subprotocols") or []

@@ -20,6 +20,7 @@ from channels.layers import get_channel_layer
 
 from . import protocol
 from .settings import realtime_settings
+from .shutdown import on_server_shutdown
 from .streams import group_name
 
 if TYPE_CHECKING:
@@ -30,6 +31,8 @@ logger = logging.getLogger(__name__)
 
 BROADCAST = "cable.broadcast"
 CONTROL = "cable.control"
+# Seconds a graceful shutdown waits for clients to complete the closing handshake.
+SHUTDOWN_GRACE = 3.0
 
 
 class Hub:
@@ -56,11 +59,14 @@ class Hub:
         self._reader: asyncio.Task[None] | None = None
         self._pinger: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[Any]] = set()
+        self._shutdown_hooked = False
 
     # Connections and pings ----------------------------------------------------------------
 
     def attach(self, connection: "CableConnection") -> None:
         self._connections.add(connection)
+        if not self._shutdown_hooked:
+            self._shutdown_hooked = on_server_shutdown(self.shutdown)
         if self._pinger is None:
             self._pinger = asyncio.create_task(self._ping_forever(), name="cable-pinger")
 
@@ -69,6 +75,19 @@ class Hub:
         if not self._connections and self._pinger is not None:
             self._pinger.cancel()
             self._pinger = None
+
+    async def shutdown(self) -> None:
+        """Tell every socket the server is restarting, and close it."""
+        connections = list(self._connections)
+        for connection in connections:
+            await connection.close(protocol.REASON_SERVER_RESTART, reconnect=True)
+        # Wait for the closing handshakes, so the frames leave the process before it exits.
+        waiting = [asyncio.ensure_future(c.finished.wait()) for c in connections]
+        if waiting:
+            _, pending = await asyncio.wait(waiting, timeout=SHUTDOWN_GRACE)
+            for future in pending:
+                future.cancel()
+        logger.info("cable: told %d sockets the server is restarting", len(connections))
 
     async def _ping_forever(self) -> None:
         interval = float(realtime_settings.PING_INTERVAL)

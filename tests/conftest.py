@@ -24,6 +24,12 @@ class World:
     foreign_session: ContactInbox
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2 costs ~0.3 s a user; tests make many users and test no hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def world(transactional_db) -> World:
     account = f.make_account(name="Acme")
@@ -52,3 +58,49 @@ def world(transactional_db) -> World:
         foreign_agent=foreign_agent,
         foreign_session=foreign_session,
     )
+
+
+@pytest.fixture
+def redis_layer(settings):
+    """This process and any server it starts share a real Redis channel layer (fresh prefix)."""
+    from .live import new_prefix, shared_layer
+    from .services import require_redis
+
+    url = require_redis()
+    prefix = new_prefix()
+    settings.CHANNEL_LAYERS = shared_layer(url, prefix)
+    return url, prefix
+
+
+@pytest.fixture
+def live_server_factory(world, redis_layer):
+    """Start real daphne processes on the test database and the shared Redis layer."""
+    from .live import DaphneServer, server_environment
+
+    servers = []
+
+    def start(port: int | None = None):
+        server = DaphneServer(server_environment(*redis_layer), port=port).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+@pytest.fixture
+async def node_client():
+    from .live import NodeClient
+    from .services import require_node
+
+    clients = []
+
+    async def start():
+        client = await NodeClient.start(require_node())
+        clients.append(client)
+        return client
+
+    yield start
+    for client in clients:
+        await client.close()

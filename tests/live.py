@@ -1,0 +1,178 @@
+"""Real daphne processes and real JavaScript clients, for tests that cross a process boundary."""
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.db import connection
+
+from .services import NODE_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_environment(redis_url: str, prefix: str) -> dict[str, str]:
+    """The environment of a server process that shares this test's database and Redis."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SQLITE_PATH"}}
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        env["SQLITE_PATH"] = str(db["NAME"])
+    else:
+        env["DATABASE_URL"] = (
+            f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        )
+        env.setdefault("SECRET_KEY", "test-server-secret-key-" + "x" * 30)
+    env.update(REDIS_URL=redis_url, CARBONCHAT_CHANNEL_PREFIX=prefix, PYTHONUNBUFFERED="1",
+               DJANGO_SETTINGS_MODULE="carbonchat.settings")
+    return env
+
+
+def shared_layer(redis_url: str, prefix: str) -> dict[str, Any]:
+    """CHANNEL_LAYERS for the test process, so its broadcasts reach the server processes."""
+    return {
+        "default": {
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+            "CONFIG": {"hosts": [redis_url], "prefix": prefix},
+        }
+    }
+
+
+def new_prefix() -> str:
+    return f"cctest{uuid.uuid4().hex[:10]}"
+
+
+class DaphneServer:
+    def __init__(self, env: dict[str, str], port: int | None = None) -> None:
+        self.env = env
+        self.port = port or free_port()
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = tempfile.NamedTemporaryFile(prefix="daphne-", suffix=".log", delete=False)
+
+    @property
+    def url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/cable"
+
+    def start(self, timeout: float = 20.0) -> "DaphneServer":
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
+             "carbonchat.asgi:application"],
+            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"daphne exited early:\n{self.output()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), 0.2):
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"daphne did not listen within {timeout}s:\n{self.output()}")
+
+    def stop(self, sig: int = signal.SIGTERM, timeout: float = 15.0) -> int | None:
+        if self.process is None or self.process.poll() is not None:
+            return self.process.returncode if self.process else None
+        self.process.send_signal(sig)
+        try:
+            return self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            return self.process.wait(5)
+
+    def output(self) -> str:
+        self.log.flush()
+        return Path(self.log.name).read_text(errors="replace")[-5000:]
+
+
+class NodeClient:
+    """One @rails/actioncable consumer in a Node.js process, driven line by line."""
+
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.events: list[dict[str, Any]] = []
+        self._seen = 0
+
+    @classmethod
+    async def start(cls, node: str) -> "NodeClient":
+        process = await asyncio.create_subprocess_exec(
+            node, str(NODE_DIR / "driver.js"), cwd=NODE_DIR,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        )
+        return cls(process)
+
+    async def send(self, **command: Any) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write((json.dumps(command) + "\n").encode())
+        await self.process.stdin.drain()
+
+    async def _next_event(self, timeout: float) -> dict[str, Any]:
+        assert self.process.stdout is not None
+        line = await asyncio.wait_for(self.process.stdout.readline(), timeout)
+        if not line:
+            raise AssertionError("the Node.js client exited")
+        event = json.loads(line)
+        self.events.append(event)
+        return event
+
+    async def expect(self, timeout: float = 10.0, **match: Any) -> dict[str, Any]:
+        """Wait for the next event (after the last one matched) whose keys equal ``match``."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            while self._seen < len(self.events):
+                event = self.events[self._seen]
+                self._seen += 1
+                if all(event.get(k) == v for k, v in match.items()):
+                    return event
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise AssertionError(f"no event {match} within {timeout}s; saw {self.events[-8:]}")
+            try:
+                await self._next_event(remaining)
+            except TimeoutError:
+                continue
+
+    async def expect_frame(self, timeout: float = 10.0, **match: Any) -> dict[str, Any]:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            event = await self.expect(max(deadline - loop.time(), 0.01), event="frame")
+            frame = event.get("frame") or {}
+            if all(frame.get(k) == v for k, v in match.items()):
+                return frame
+
+    async def received(self, name: str, timeout: float = 0.5) -> list[Any]:
+        """Everything ``name`` received until ``timeout`` passes with nothing new."""
+        try:
+            while True:
+                await self._next_event(timeout)
+        except TimeoutError:
+            pass
+        return [e["data"] for e in self.events if e.get("event") == "received"
+                and e.get("name") == name]
+
+    async def close(self) -> None:
+        if self.process.returncode is None:
+            if self.process.stdin:
+                self.process.stdin.close()
+            try:
+                await asyncio.wait_for(self.process.wait(), 5)
+            except TimeoutError:
+                self.process.kill()
+

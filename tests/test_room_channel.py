@@ -1,0 +1,141 @@
+"""RoomChannel: who may subscribe with which pubsub token, and what each subscription follows."""
+
+import json
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from conversations import streams
+from conversations.models import InboxMember
+from realtime.broadcast import abroadcast, acontrol
+from realtime.hub import Hub
+from realtime.testing import CableTestClient
+
+
+def contact_identifier(session) -> dict:
+    return {"channel": "RoomChannel", "pubsub_token": session.pubsub_token}
+
+
+def agent_identifier(user, account, **overrides) -> dict:
+    return {"channel": "RoomChannel", "pubsub_token": user.pubsub_token,
+            "account_id": account.id, "user_id": user.id, **overrides}
+
+
+async def subscribe(identifier) -> tuple[CableTestClient, str]:
+    client = CableTestClient()
+    assert await client.connect()
+    reply = await client.subscribe(identifier)
+    return client, reply["type"]
+
+
+async def test_contact_session_token_is_confirmed_and_receives_its_stream(world):
+    client, reply = await subscribe(contact_identifier(world.session))
+    assert reply == "confirm_subscription"
+    await abroadcast([streams.contact_session(world.session.id)], {"event": "x", "data": {}})
+    frame = await client.receive()
+    assert frame["identifier"] == json.dumps(contact_identifier(world.session))
+    assert frame["message"] == {"event": "x", "data": {}}
+    await client.disconnect()
+
+
+@pytest.mark.parametrize("as_strings", [False, True])
+async def test_agent_token_is_confirmed_with_numeric_or_string_ids(world, as_strings):
+    ident = agent_identifier(world.agent, world.account)
+    if as_strings:
+        ident.update(account_id=str(world.account.id), user_id=str(world.agent.id))
+    client, reply = await subscribe(ident)
+    assert reply == "confirm_subscription"
+    await client.disconnect()
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["unknown-token", "other-users-token", "foreign-account", "no-account-id", "no-token",
+     "token-not-string", "contact-token-as-agent", "agent-token-as-contact", "bad-account-id",
+     "suspended-account", "deactivated-user"],
+)
+async def test_refused_subscriptions_are_rejected(world, case):
+    from conversations.models import Account, User
+
+    ident = agent_identifier(world.agent, world.account)
+    if case == "unknown-token":
+        ident["pubsub_token"] = "nope"
+    elif case == "other-users-token":
+        ident["pubsub_token"] = world.admin.pubsub_token
+    elif case == "foreign-account":
+        ident["account_id"] = world.foreign_account.id
+    elif case == "no-account-id":
+        del ident["account_id"]
+    elif case == "no-token":
+        del ident["pubsub_token"]
+    elif case == "token-not-string":
+        ident["pubsub_token"] = 12345
+    elif case == "contact-token-as-agent":
+        ident["pubsub_token"] = world.session.pubsub_token
+    elif case == "agent-token-as-contact":
+        ident = {"channel": "RoomChannel", "pubsub_token": world.agent.pubsub_token}
+    elif case == "bad-account-id":
+        ident["account_id"] = "1; DROP TABLE"
+    elif case == "suspended-account":
+        await Account.objects.filter(pk=world.account.pk).aupdate(status="suspended")
+    elif case == "deactivated-user":
+        await User.objects.filter(pk=world.agent.pk).aupdate(is_active=False)
+    client, reply = await subscribe(ident)
+    assert reply == "reject_subscription"
+    await client.disconnect()
+
+
+async def test_a_suspended_accounts_contacts_are_rejected(world):
+    from conversations.models import Account
+
+    await Account.objects.filter(pk=world.account.pk).aupdate(status="suspended")
+    client, reply = await subscribe(contact_identifier(world.session))
+    assert reply == "reject_subscription"
+    await client.disconnect()
+
+
+async def test_agents_follow_their_inboxes_and_administrators_the_account(world):
+    agent, _ = await subscribe(agent_identifier(world.agent, world.account))
+    admin, _ = await subscribe(agent_identifier(world.admin, world.account))
+    outsider, _ = await subscribe(agent_identifier(world.outsider, world.account))
+    await abroadcast([streams.inbox_agents(world.inbox.id), streams.account_admins(world.account.id)],
+                     {"event": "conversation.created", "data": {}})
+    assert (await agent.receive())["message"]["event"] == "conversation.created"
+    assert (await admin.receive())["message"]["event"] == "conversation.created"
+    assert await agent.receive_nothing() and await admin.receive_nothing()  # exactly once
+    assert await outsider.receive_nothing()
+    for client in (agent, admin, outsider):
+        await client.disconnect()
+
+
+async def test_reauthorize_follows_inbox_membership_changes_at_once(world):
+    client, _ = await subscribe(agent_identifier(world.agent, world.account))
+    await sync_to_async(InboxMember.objects.filter(user=world.agent, inbox=world.inbox).delete)()
+    await acontrol([streams.user_control(world.agent.id)], {"op": "reauthorize"})
+    hub = Hub.current()
+    for _ in range(100):  # the control message is handled off the delivery loop
+        if streams.inbox_agents(world.inbox.id) not in hub._subscribers:
+            break
+        await client.receive_nothing(0.02)
+    await abroadcast([streams.inbox_agents(world.inbox.id)], {"event": "message.created"})
+    assert await client.receive_nothing()
+    await client.disconnect()
+
+
+async def test_a_rotated_token_loses_its_live_subscription(world):
+    client, _ = await subscribe(agent_identifier(world.agent, world.account))
+    user = world.agent
+    user.rotate_pubsub_token()
+    await user.asave(update_fields=["pubsub_token"])
+    await acontrol([streams.user_control(user.id)], {"op": "reauthorize"})
+    assert await client.receive() == {"type": "disconnect", "reason": "unauthorized",
+                                      "reconnect": True}
+    assert Hub.current().stats()["subscriptions"] == 0
+
+
+async def test_update_presence_is_routed_and_harmless(world):
+    ident = contact_identifier(world.session)
+    client, _ = await subscribe(ident)
+    await client.perform(ident, "update_presence")
+    assert (await client.subscribe(ident))["type"] == "confirm_subscription"
+    await client.disconnect()
