@@ -74,8 +74,11 @@ def agent_grant(*, token: str, account_id: int, user_id: int) -> AgentGrant | No
     if membership is None or not hmac.compare_digest(
         membership.user.pubsub_token.encode(), token.encode()
     ):
-        logger.info("room: agent subscribe refused: token does not match user %s in account %s",
-                    user_id, account_id)
+        logger.info(
+            "room: agent subscribe refused: token does not match user %s in account %s",
+            user_id,
+            account_id,
+        )
         return None
     if not membership.user.is_active:
         logger.info("room: agent subscribe refused: user %s is deactivated", user_id)
@@ -110,8 +113,9 @@ def contact_grant(*, token: str) -> ContactGrant | None:
         logger.info("room: contact subscribe refused: unknown token")
         return None
     if not session.inbox.account.is_active:
-        logger.info("room: contact subscribe refused: account %s is suspended",
-                    session.inbox.account_id)
+        logger.info(
+            "room: contact subscribe refused: account %s is suspended", session.inbox.account_id
+        )
         return None
     return ContactGrant(
         contact_inbox_id=session.id,

@@ -10,3 +10,6 @@ class ConversationsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the project's system checks)
+        from .events import catalogue
+
+        catalogue.connect()

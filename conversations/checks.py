@@ -11,7 +11,7 @@ def check_secret_key(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     """carbonchat.E001: production mode must have its own SECRET_KEY."""
     production = getattr(settings, "PRODUCTION", False)
     insecure = getattr(settings, "INSECURE_SECRET_KEY", None)
-    if production and (not settings.SECRET_KEY or settings.SECRET_KEY == insecure):
+    if production and (not settings.SECRET_KEY or insecure == settings.SECRET_KEY):
         return [
             Error(
                 "SECRET_KEY is not set while CarbonChat runs in production mode.",

@@ -23,13 +23,22 @@ def check_realtime_settings(app_configs: Any = None, **kwargs: Any) -> list[Chec
                 id="realtime.E001",
             )
         )
-    for name in ("PING_INTERVAL", "MAX_FRAME_BYTES", "MAX_IDENTIFIER_LENGTH",
-                 "MAX_SUBSCRIPTIONS", "COMMAND_RATE", "COMMAND_BURST", "SERVER_PROCESSES"):
+    for name in (
+        "PING_INTERVAL",
+        "MAX_FRAME_BYTES",
+        "MAX_IDENTIFIER_LENGTH",
+        "MAX_SUBSCRIPTIONS",
+        "COMMAND_RATE",
+        "COMMAND_BURST",
+        "SERVER_PROCESSES",
+    ):
         value = getattr(realtime_settings, name)
         if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
             messages.append(
-                Error(f"REALTIME[{name!r}] must be a positive number, not {value!r}.",
-                      id="realtime.E002")
+                Error(
+                    f"REALTIME[{name!r}] must be a positive number, not {value!r}.",
+                    id="realtime.E002",
+                )
             )
     try:
         from .registry import channel_registry
@@ -37,9 +46,7 @@ def check_realtime_settings(app_configs: Any = None, **kwargs: Any) -> list[Chec
         channel_registry.reload()
         channel_registry.names()
     except Exception as exc:
-        messages.append(
-            Error(f"REALTIME['CHANNELS'] cannot be loaded: {exc}", id="realtime.E003")
-        )
+        messages.append(Error(f"REALTIME['CHANNELS'] cannot be loaded: {exc}", id="realtime.E003"))
     messages.extend(_check_channel_layer())
     return messages
 

@@ -7,6 +7,7 @@ delivers to the socket directly and the channel layer is used once per process.
 """
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -137,10 +138,8 @@ class CableConnection:
             return
         await self.send_text(protocol.disconnect(reason, reconnect=reconnect))
         self.closed = True
-        try:
+        with contextlib.suppress(Exception):  # already gone: nothing left to close
             await self._send({"type": "websocket.close", "code": 1000})
-        except Exception:
-            pass
 
     async def unsubscribe_server_side(self, channel: Channel) -> None:
         """Drop a subscription the server no longer authorises (its identifier stays known)."""
@@ -192,7 +191,9 @@ class CableConnection:
             return
         channel_class = channel_registry.get(params["channel"])
         if channel_class is None:
-            logger.info("cable: rejected a subscription to unknown channel %s", describe(identifier))
+            logger.info(
+                "cable: rejected a subscription to unknown channel %s", describe(identifier)
+            )
             await self.send_text(protocol.reject_subscription(identifier))
             return
         if len(self.subscriptions) >= realtime_settings.MAX_SUBSCRIPTIONS:

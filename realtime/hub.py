@@ -58,7 +58,6 @@ class Hub:
         self._channel_name: str | None = None
         self._reader: asyncio.Task[None] | None = None
         self._pinger: asyncio.Task[None] | None = None
-        self._background: set[asyncio.Task[Any]] = set()
         self._shutdown_hooked = False
 
     # Connections and pings ----------------------------------------------------------------
@@ -181,11 +180,15 @@ class Hub:
                     protocol.broadcast_frame(channel.frame_prefix, payload)
                 )
         elif kind == CONTROL:
-            # Control handlers may re-authorise against the database: run them off the
-            # delivery loop so broadcasts to everyone else are not held up.
-            for channel in list(subscribers):
-                task = asyncio.create_task(channel.control(message))
-                self._background.add(task)
-                task.add_done_callback(self._background.discard)
+            # Handled before anything that arrives after it (a revoked subscription must not
+            # receive the next event), concurrently across subscriptions. Control messages
+            # are rare (membership and token changes), so the pause is short and seldom.
+            results = await asyncio.gather(
+                *(channel.control(message) for channel in list(subscribers)),
+                return_exceptions=True,
+            )
+            for result in results:
+                if isinstance(result, Exception):
+                    logger.error("cable hub: control handler failed", exc_info=result)
         else:
             logger.warning("cable hub: ignoring channel-layer message of type %r", kind)

@@ -7,7 +7,7 @@ from realtime.channel import Channel, action
 
 
 class EchoChannel(Channel):
-    """``{"channel":"EchoChannel","room":R}`` follows stream ``room.R``; ``"allow": false`` rejects."""
+    """``{"channel":"EchoChannel","room":R}`` follows ``room.R``; ``"allow": false`` rejects."""
 
     async def subscribed(self) -> None:
         if self.params.get("explode"):
@@ -24,8 +24,11 @@ class EchoChannel(Channel):
 
     @action
     async def shout(self, data: dict[str, Any]) -> None:
-        await abroadcast([f"room.{self.params.get('room', 'lobby')}"], {"shout": data.get("text")},
-                         exclude=self.subscriber_key)
+        await abroadcast(
+            [f"room.{self.params.get('room', 'lobby')}"],
+            {"shout": data.get("text")},
+            exclude=self.subscriber_key,
+        )
 
     @action
     async def explode(self, data: dict[str, Any]) -> None:

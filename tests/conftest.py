@@ -104,3 +104,12 @@ async def node_client():
     yield start
     for client in clients:
         await client.close()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    # Worker threads (subscribe lookups, concurrency tests) must not keep connections open
+    # past their unit of work, or PostgreSQL refuses to drop the test database at the end.
+    from django.conf import settings
+
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0

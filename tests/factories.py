@@ -26,7 +26,9 @@ def make_account(**kw: Any) -> Account:
 def make_agent(account: Account, *, role: str = "agent", inboxes=(), **kw: Any) -> User:
     n = next(_seq)
     user = User.objects.create_user(
-        kw.pop("email", f"agent{n}@example.test"), "pw-not-used", name=kw.pop("name", f"Agent {n}"),
+        kw.pop("email", f"agent{n}@example.test"),
+        "pw-not-used",
+        name=kw.pop("name", f"Agent {n}"),
         **kw,
     )
     AccountUser.objects.create(account=account, user=user, role=role)
@@ -45,8 +47,9 @@ def make_team(account: Account, **kw: Any) -> Team:
 
 
 def make_contact(account: Account, **kw: Any) -> Contact:
-    return Contact.objects.create(account=account, name=kw.pop("name", f"Contact {next(_seq)}"),
-                                  **kw)
+    return Contact.objects.create(
+        account=account, name=kw.pop("name", f"Contact {next(_seq)}"), **kw
+    )
 
 
 def make_session(contact: Contact, inbox: Inbox, **kw: Any) -> ContactInbox:

@@ -38,8 +38,12 @@ def server_environment(redis_url: str, prefix: str) -> dict[str, str]:
             f"{db['PORT'] or 5432}/{db['NAME']}"
         )
         env.setdefault("SECRET_KEY", "test-server-secret-key-" + "x" * 30)
-    env.update(REDIS_URL=redis_url, CARBONCHAT_CHANNEL_PREFIX=prefix, PYTHONUNBUFFERED="1",
-               DJANGO_SETTINGS_MODULE="carbonchat.settings")
+    env.update(
+        REDIS_URL=redis_url,
+        CARBONCHAT_CHANNEL_PREFIX=prefix,
+        PYTHONUNBUFFERED="1",
+        DJANGO_SETTINGS_MODULE="carbonchat.settings",
+    )
     return env
 
 
@@ -62,7 +66,10 @@ class DaphneServer:
         self.env = env
         self.port = port or free_port()
         self.process: subprocess.Popen[bytes] | None = None
-        self.log = tempfile.NamedTemporaryFile(prefix="daphne-", suffix=".log", delete=False)
+        # Kept open for the process's life and read on failure; not a context manager.
+        self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115
+            prefix="daphne-", suffix=".log", delete=False
+        )
 
     @property
     def url(self) -> str:
@@ -70,9 +77,20 @@ class DaphneServer:
 
     def start(self, timeout: float = 20.0) -> "DaphneServer":
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(self.port),
-             "carbonchat.asgi:application"],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "daphne",
+                "-b",
+                "127.0.0.1",
+                "-p",
+                str(self.port),
+                "carbonchat.asgi:application",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -111,8 +129,11 @@ class NodeClient:
     @classmethod
     async def start(cls, node: str) -> "NodeClient":
         process = await asyncio.create_subprocess_exec(
-            node, str(NODE_DIR / "driver.js"), cwd=NODE_DIR,
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            node,
+            str(NODE_DIR / "driver.js"),
+            cwd=NODE_DIR,
+            stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE,
         )
         return cls(process)
 
@@ -164,8 +185,9 @@ class NodeClient:
                 await self._next_event(timeout)
         except TimeoutError:
             pass
-        return [e["data"] for e in self.events if e.get("event") == "received"
-                and e.get("name") == name]
+        return [
+            e["data"] for e in self.events if e.get("event") == "received" and e.get("name") == name
+        ]
 
     async def close(self) -> None:
         if self.process.returncode is None:
@@ -175,4 +197,3 @@ class NodeClient:
                 await asyncio.wait_for(self.process.wait(), 5)
             except TimeoutError:
                 self.process.kill()
-

@@ -31,8 +31,9 @@ def require_redis() -> str:
         with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), 1):
             pass
     except OSError:
-        unavailable(f"Redis at {parsed.hostname}:{parsed.port}",
-                    "start redis-server or set REDIS_URL")
+        unavailable(
+            f"Redis at {parsed.hostname}:{parsed.port}", "start redis-server or set REDIS_URL"
+        )
     return url
 
 

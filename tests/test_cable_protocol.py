@@ -108,20 +108,46 @@ async def test_bad_subscribes_are_rejected_with_the_identifier_echoed(identifier
         "{not json",
         json.dumps({"command": "dance", "identifier": json.dumps(ROOM)}),
         json.dumps(["subscribe"]),
-        json.dumps({"command": "message", "identifier": json.dumps({"channel": "EchoChannel"}),
-                    "data": json.dumps({"action": "echo"})}),
+        json.dumps(
+            {
+                "command": "message",
+                "identifier": json.dumps({"channel": "EchoChannel"}),
+                "data": json.dumps({"action": "echo"}),
+            }
+        ),
         json.dumps({"command": "unsubscribe", "identifier": json.dumps({"channel": "X"})}),
-        json.dumps({"command": "message", "identifier": json.dumps(ROOM),
-                    "data": json.dumps({"action": "no_such_action"})}),
+        json.dumps(
+            {
+                "command": "message",
+                "identifier": json.dumps(ROOM),
+                "data": json.dumps({"action": "no_such_action"}),
+            }
+        ),
         json.dumps({"command": "message", "identifier": json.dumps(ROOM), "data": "{bad"}),
-        json.dumps({"command": "message", "identifier": json.dumps(ROOM),
-                    "data": json.dumps({"action": "explode"})}),
+        json.dumps(
+            {
+                "command": "message",
+                "identifier": json.dumps(ROOM),
+                "data": json.dumps({"action": "explode"}),
+            }
+        ),
         "[" * 100_000 + "]" * 100_000,
     ],
-    ids=["bad-json", "unknown-command", "not-object", "message-unsubscribed",
-         "unsubscribe-unknown", "unknown-action", "bad-data", "action-raises", "deep-nesting"],
+    ids=[
+        "bad-json",
+        "unknown-command",
+        "not-object",
+        "message-unsubscribed",
+        "unsubscribe-unknown",
+        "unknown-action",
+        "bad-data",
+        "action-raises",
+        "deep-nesting",
+    ],
 )
-async def test_frames_without_an_answer_are_ignored_and_the_connection_stays_usable(frame, settings):
+async def test_frames_without_an_answer_are_ignored_and_the_connection_stays_usable(
+    frame, settings
+):
     settings.REALTIME = {**settings.REALTIME, "MAX_FRAME_BYTES": 1_000_000}
     client = await connected()
     assert (await client.subscribe(ROOM))["type"] == "confirm_subscription"
@@ -183,7 +209,9 @@ async def test_a_frame_over_the_size_limit_gets_a_disconnect_frame(settings):
     client = await connected()
     await client.send_command("subscribe", json.dumps({**ROOM, "pad": "x" * 2000}))
     assert await client.receive() == {
-        "type": "disconnect", "reason": "frame_too_large", "reconnect": False
+        "type": "disconnect",
+        "reason": "frame_too_large",
+        "reconnect": False,
     }
     assert (await client.receive_output())["type"] == "websocket.close"
 
@@ -204,7 +232,9 @@ async def test_commands_past_the_rate_limit_get_a_disconnect_frame(settings):
     for _ in range(10):
         await client.perform(ROOM, "no_such_action")
     assert await client.receive() == {
-        "type": "disconnect", "reason": "too_many_commands", "reconnect": True
+        "type": "disconnect",
+        "reason": "too_many_commands",
+        "reconnect": True,
     }
 
 
@@ -213,7 +243,9 @@ async def test_a_disallowed_origin_is_told_unauthorized(settings):
     client = CableTestClient(headers=[(b"origin", b"https://evil.example.com")])
     assert await client.connect(expect_welcome=False)
     assert await client.receive() == {
-        "type": "disconnect", "reason": "unauthorized", "reconnect": False
+        "type": "disconnect",
+        "reason": "unauthorized",
+        "reconnect": False,
     }
     good = CableTestClient(headers=[(b"origin", b"https://app.example.com")])
     assert await good.connect()

@@ -17,8 +17,12 @@ def contact_params(world) -> dict:
 
 def agent_params(world, user=None) -> dict:
     user = user or world.agent
-    return {"channel": "RoomChannel", "pubsub_token": user.pubsub_token,
-            "account_id": world.account.id, "user_id": user.id}
+    return {
+        "channel": "RoomChannel",
+        "pubsub_token": user.pubsub_token,
+        "account_id": world.account.id,
+        "user_id": user.id,
+    }
 
 
 async def test_connect_welcome_and_pings(world, live_server_factory, node_client):
@@ -33,18 +37,26 @@ async def test_connect_welcome_and_pings(world, live_server_factory, node_client
     assert isinstance(ping["message"], int)
 
 
-async def test_subscribe_as_contact_and_agent_and_rejections(world, live_server_factory,
-                                                             node_client):
+async def test_subscribe_as_contact_and_agent_and_rejections(
+    world, live_server_factory, node_client
+):
     server = live_server_factory()
     client = await node_client()
     await client.send(op="connect", url=server.url)
     await client.send(op="subscribe", name="contact", params=contact_params(world))
     await client.send(op="subscribe", name="agent", params=agent_params(world))
-    await client.send(op="subscribe", name="forged",
-                      params={**agent_params(world), "pubsub_token": "forged"})
-    await client.send(op="subscribe", name="no_account",
-                      params={"channel": "RoomChannel", "pubsub_token": world.agent.pubsub_token,
-                              "user_id": world.agent.id})
+    await client.send(
+        op="subscribe", name="forged", params={**agent_params(world), "pubsub_token": "forged"}
+    )
+    await client.send(
+        op="subscribe",
+        name="no_account",
+        params={
+            "channel": "RoomChannel",
+            "pubsub_token": world.agent.pubsub_token,
+            "user_id": world.agent.id,
+        },
+    )
     await client.send(op="subscribe", name="unknown", params={"channel": "NoSuchChannel"})
     for name in ("contact", "agent"):
         await client.expect(event="connected", name=name)
@@ -63,12 +75,16 @@ async def test_broadcasts_reach_the_right_subscription_and_stop_after_unsubscrib
     await client.expect(event="connected", name="contact")
     await client.expect(event="connected", name="agent")
 
-    await abroadcast([streams.contact_session(world.session.id)],
-                     {"event": "message.created", "data": {"id": 1}})
-    await abroadcast([streams.inbox_agents(world.inbox.id)],
-                     {"event": "message.created", "data": {"id": 2}})
-    await abroadcast([streams.inbox_agents(world.other_inbox.id)],
-                     {"event": "message.created", "data": {"id": 3}})
+    await abroadcast(
+        [streams.contact_session(world.session.id)], {"event": "message.created", "data": {"id": 1}}
+    )
+    await abroadcast(
+        [streams.inbox_agents(world.inbox.id)], {"event": "message.created", "data": {"id": 2}}
+    )
+    await abroadcast(
+        [streams.inbox_agents(world.other_inbox.id)],
+        {"event": "message.created", "data": {"id": 3}},
+    )
     got = await client.expect(event="received", name="agent")
     assert got["data"] == {"event": "message.created", "data": {"id": 2}}
     assert await client.received("contact") == [{"event": "message.created", "data": {"id": 1}}]
@@ -80,10 +96,12 @@ async def test_broadcasts_reach_the_right_subscription_and_stop_after_unsubscrib
     # A round trip through the server proves the unsubscribe was processed first.
     await client.send(op="subscribe", name="again", params=agent_params(world, world.admin))
     await client.expect(event="connected", name="again")
-    await abroadcast([streams.contact_session(world.session.id)],
-                     {"event": "message.created", "data": {"id": 4}})
-    await abroadcast([streams.account_admins(world.account.id)],
-                     {"event": "message.created", "data": {"id": 5}})
+    await abroadcast(
+        [streams.contact_session(world.session.id)], {"event": "message.created", "data": {"id": 4}}
+    )
+    await abroadcast(
+        [streams.account_admins(world.account.id)], {"event": "message.created", "data": {"id": 5}}
+    )
     await client.expect(event="received", name="again")
     assert await client.received("contact") == [{"event": "message.created", "data": {"id": 1}}]
 
@@ -99,13 +117,17 @@ async def test_the_client_reconnects_and_resubscribes_after_a_server_restart(
 
     server.stop()  # SIGTERM: a graceful restart
     assert await client.expect_frame(type="disconnect") == {
-        "type": "disconnect", "reason": "server_restart", "reconnect": True
+        "type": "disconnect",
+        "reason": "server_restart",
+        "reconnect": True,
     }
     await client.expect(event="disconnected", name="contact")
     live_server_factory(port=server.port)
     # The stock client's monitor reconnects by itself (within ~6-20 s) and re-subscribes.
     await client.expect(event="connected", name="contact", timeout=45)
-    await abroadcast([streams.contact_session(world.session.id)],
-                     {"event": "conversation.status_changed", "data": {"id": 9}})
+    await abroadcast(
+        [streams.contact_session(world.session.id)],
+        {"event": "conversation.status_changed", "data": {"id": 9}},
+    )
     got = await client.expect(event="received", name="contact")
     assert got["data"]["data"] == {"id": 9}

@@ -19,8 +19,12 @@ def test_display_ids_count_per_account():
     first, second = f.make_account(), f.make_account()
     s1 = f.make_session(f.make_contact(first), f.make_inbox(first))
     s2 = f.make_session(f.make_contact(second), f.make_inbox(second))
-    ids = [f.make_conversation(s1).display_id, f.make_conversation(s2).display_id,
-           f.make_conversation(s1).display_id, f.make_conversation(s1).display_id]
+    ids = [
+        f.make_conversation(s1).display_id,
+        f.make_conversation(s2).display_id,
+        f.make_conversation(s1).display_id,
+        f.make_conversation(s1).display_id,
+    ]
     assert ids == [1, 1, 2, 3]
 
 
@@ -93,9 +97,7 @@ def test_password_change_rotates_the_pubsub_token():
 def test_a_new_message_moves_last_activity_at():
     account = f.make_account()
     session = f.make_session(f.make_contact(account), f.make_inbox(account))
-    conversation = f.make_conversation(
-        session, last_activity_at=timezone.now() - timedelta(days=2)
-    )
+    conversation = f.make_conversation(session, last_activity_at=timezone.now() - timedelta(days=2))
     later = timezone.now() + timedelta(seconds=5)
     message = f.make_message(conversation, created_at=later)
     conversation.refresh_from_db()
@@ -108,6 +110,7 @@ def test_a_message_has_at_most_one_sender():
     session = f.make_session(f.make_contact(account), f.make_inbox(account))
     conversation = f.make_conversation(session)
     with pytest.raises(IntegrityError), transaction.atomic():
-        f.make_message(conversation, sender_contact=session.contact,
-                       sender_user=f.make_agent(account))
+        f.make_message(
+            conversation, sender_contact=session.contact, sender_user=f.make_agent(account)
+        )
     assert Message.objects.count() == 0

@@ -17,8 +17,13 @@ def contact_identifier(session) -> dict:
 
 
 def agent_identifier(user, account, **overrides) -> dict:
-    return {"channel": "RoomChannel", "pubsub_token": user.pubsub_token,
-            "account_id": account.id, "user_id": user.id, **overrides}
+    return {
+        "channel": "RoomChannel",
+        "pubsub_token": user.pubsub_token,
+        "account_id": account.id,
+        "user_id": user.id,
+        **overrides,
+    }
 
 
 async def subscribe(identifier) -> tuple[CableTestClient, str]:
@@ -50,9 +55,19 @@ async def test_agent_token_is_confirmed_with_numeric_or_string_ids(world, as_str
 
 @pytest.mark.parametrize(
     "case",
-    ["unknown-token", "other-users-token", "foreign-account", "no-account-id", "no-token",
-     "token-not-string", "contact-token-as-agent", "agent-token-as-contact", "bad-account-id",
-     "suspended-account", "deactivated-user"],
+    [
+        "unknown-token",
+        "other-users-token",
+        "foreign-account",
+        "no-account-id",
+        "no-token",
+        "token-not-string",
+        "contact-token-as-agent",
+        "agent-token-as-contact",
+        "bad-account-id",
+        "suspended-account",
+        "deactivated-user",
+    ],
 )
 async def test_refused_subscriptions_are_rejected(world, case):
     from conversations.models import Account, User
@@ -98,8 +113,10 @@ async def test_agents_follow_their_inboxes_and_administrators_the_account(world)
     agent, _ = await subscribe(agent_identifier(world.agent, world.account))
     admin, _ = await subscribe(agent_identifier(world.admin, world.account))
     outsider, _ = await subscribe(agent_identifier(world.outsider, world.account))
-    await abroadcast([streams.inbox_agents(world.inbox.id), streams.account_admins(world.account.id)],
-                     {"event": "conversation.created", "data": {}})
+    await abroadcast(
+        [streams.inbox_agents(world.inbox.id), streams.account_admins(world.account.id)],
+        {"event": "conversation.created", "data": {}},
+    )
     assert (await agent.receive())["message"]["event"] == "conversation.created"
     assert (await admin.receive())["message"]["event"] == "conversation.created"
     assert await agent.receive_nothing() and await admin.receive_nothing()  # exactly once
@@ -128,8 +145,11 @@ async def test_a_rotated_token_loses_its_live_subscription(world):
     user.rotate_pubsub_token()
     await user.asave(update_fields=["pubsub_token"])
     await acontrol([streams.user_control(user.id)], {"op": "reauthorize"})
-    assert await client.receive() == {"type": "disconnect", "reason": "unauthorized",
-                                      "reconnect": True}
+    assert await client.receive() == {
+        "type": "disconnect",
+        "reason": "unauthorized",
+        "reconnect": True,
+    }
     assert Hub.current().stats()["subscriptions"] == 0
 
 

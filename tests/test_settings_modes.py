@@ -26,12 +26,30 @@ print(json.dumps({
 
 
 def probe(**env: str) -> dict:
-    clean = {k: v for k, v in os.environ.items()
-             if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "CARBONCHAT_ENV", "DEBUG",
-                          "ALLOWED_HOSTS", "WEB_CONCURRENCY"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "SECRET_KEY",
+            "CARBONCHAT_ENV",
+            "DEBUG",
+            "ALLOWED_HOSTS",
+            "WEB_CONCURRENCY",
+        }
+    }
     clean.update(env, DJANGO_SETTINGS_MODULE="carbonchat.settings")
-    out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=clean, check=True,
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        cwd=ROOT,
+        env=clean,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -46,9 +64,12 @@ def test_no_variables_gives_the_embedded_mode():
 
 
 def test_database_and_redis_urls_give_production():
-    result = probe(DATABASE_URL="postgres://postgres@127.0.0.1:5432/carbonchat",
-                   REDIS_URL="redis://127.0.0.1:6379/0", SECRET_KEY="s" * 50,
-                   ALLOWED_HOSTS="chat.example.com")
+    result = probe(
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/carbonchat",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        SECRET_KEY="s" * 50,
+        ALLOWED_HOSTS="chat.example.com",
+    )
     assert result["env"] == "production"
     assert result["debug"] is False
     assert result["engine"] == "django.db.backends.postgresql"
@@ -64,6 +85,6 @@ def test_production_without_a_secret_key_fails_its_check():
 
 def test_several_processes_on_an_in_process_layer_fail_their_check():
     assert "realtime.E005" in probe(WEB_CONCURRENCY="4")["checks"]
-    assert "realtime.E005" not in probe(WEB_CONCURRENCY="4", REDIS_URL="redis://127.0.0.1/0")[
-        "checks"
-    ]
+    assert (
+        "realtime.E005" not in probe(WEB_CONCURRENCY="4", REDIS_URL="redis://127.0.0.1/0")["checks"]
+    )

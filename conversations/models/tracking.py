@@ -25,6 +25,10 @@ class TracksChanges(models.Model):
         instance._saved_values = instance._tracked_snapshot()
         return instance
 
+    def refresh_from_db(self, *args: Any, **kwargs: Any) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self._saved_values = self._tracked_snapshot()
+
     def _tracked_snapshot(self) -> dict[str, Any]:
         snapshot = {}
         for name in self.tracked_fields:

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 
 from .tokens import new_access_token, new_pubsub_token
+from .tracking import TracksChanges
 
 
 class UserManager(BaseUserManager["User"]):
@@ -27,8 +28,10 @@ class UserManager(BaseUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(TracksChanges, AbstractBaseUser, PermissionsMixin):
     """An agent. Signs in to the admin with email and password; the dashboard uses tokens."""
+
+    tracked_fields = ("pubsub_token", "is_active")
 
     email = models.EmailField(unique=True)
     name = models.CharField(max_length=255)

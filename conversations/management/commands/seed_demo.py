@@ -18,7 +18,7 @@ from conversations.models import (
     User,
 )
 
-DEMO_PASSWORD = "carbonchat-demo"  # noqa: S105 - printed on purpose: demo data only
+DEMO_PASSWORD = "carbonchat-demo"
 
 
 class Command(BaseCommand):
@@ -93,8 +93,12 @@ class Command(BaseCommand):
                 for user, role in agents
             ],
             "inboxes": [
-                {"id": i.id, "name": i.name, "channel_type": i.channel_type,
-                 "identifier": i.identifier}
+                {
+                    "id": i.id,
+                    "name": i.name,
+                    "channel_type": i.channel_type,
+                    "identifier": i.identifier,
+                }
                 for i in (web, api)
             ],
             "contact": {
@@ -110,17 +114,23 @@ class Command(BaseCommand):
             account=account, inbox=inbox, contact=contact, contact_inbox=session, assignee=agent
         )
         Message.objects.create(
-            conversation=first, message_type=Message.MessageType.INCOMING,
-            content="Hi! My order has not arrived yet.", sender_contact=contact,
+            conversation=first,
+            message_type=Message.MessageType.INCOMING,
+            content="Hi! My order has not arrived yet.",
+            sender_contact=contact,
         )
         Message.objects.create(
-            conversation=first, message_type=Message.MessageType.OUTGOING,
-            content="Sorry to hear that. Let me check for you.", sender_user=agent,
+            conversation=first,
+            message_type=Message.MessageType.OUTGOING,
+            content="Sorry to hear that. Let me check for you.",
+            sender_user=agent,
         )
         second = Conversation.objects.create(
             account=account, inbox=inbox, contact=contact, contact_inbox=session
         )
         Message.objects.create(
-            conversation=second, message_type=Message.MessageType.INCOMING,
-            content="Do you ship to Norway?", sender_contact=contact,
+            conversation=second,
+            message_type=Message.MessageType.INCOMING,
+            content="Do you ship to Norway?",
+            sender_contact=contact,
         )

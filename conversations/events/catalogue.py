@@ -1,0 +1,236 @@
+"""
+The event catalogue: which domain change means which event, and for whom.
+
+| change                              | events                          | recipients        |
+|-------------------------------------|---------------------------------|-------------------|
+| conversation created                | conversation.created            | agents, contact   |
+| status changed                      | conversation.status_changed     | agents, contact   |
+| assignee / team / contact changed   | assignee.changed, team.changed, | agents            |
+|                                     | conversation.contact_changed    |                   |
+| contact_last_seen_at (contact read) | conversation.read               | agents            |
+| status, assignee, team, attributes  | conversation.updated            | agents, contact   |
+| message created / changed           | message.created / .updated      | agents; contact   |
+|                                     |                                 | unless note/activ.|
+| typing (domain signal)              | conversation.typing_on / _off   | agents but typist;|
+|                                     |                                 | contact unless note|
+| contact created / changed / deleted | contact.created/updated/deleted | account's agents  |
+| contacts merged (domain signal)     | contact.updated (the base)      | account's agents  |
+
+"agents" are the inbox's member agents and the account's administrators. Membership, role,
+token and account-status changes re-authorise live subscriptions instead of sending events.
+"""
+
+from functools import partial
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save
+
+from .. import streams
+from ..models import Account, AccountUser, Contact, Conversation, InboxMember, Message, User
+from ..signals import contact_merged, typing_changed
+from . import names, recipients
+from .payloads import (
+    contact_payload,
+    conversation_payload,
+    load_conversation,
+    message_payload,
+    user_payload,
+)
+from .publish import Event, control_after_commit, send_after_commit
+
+# (fields, event) in the order events are sent for one save.
+CONVERSATION_CHANGES: list[tuple[frozenset[str], str]] = [
+    (frozenset({"status"}), names.CONVERSATION_STATUS_CHANGED),
+    (frozenset({"assignee"}), names.ASSIGNEE_CHANGED),
+    (frozenset({"team"}), names.TEAM_CHANGED),
+    (frozenset({"contact", "contact_inbox"}), names.CONVERSATION_CONTACT_CHANGED),
+    (frozenset({"contact_last_seen_at"}), names.CONVERSATION_READ),
+    (
+        frozenset({"status", "assignee", "team", "custom_attributes", "additional_attributes"}),
+        names.CONVERSATION_UPDATED,
+    ),
+]
+
+# Conversation events the contact's own session receives too.
+CONTACT_VISIBLE = frozenset(
+    {names.CONVERSATION_CREATED, names.CONVERSATION_STATUS_CHANGED, names.CONVERSATION_UPDATED}
+)
+
+
+# Conversations ------------------------------------------------------------------------------
+
+
+def conversation_saved(
+    sender: Any, instance: Conversation, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    if raw:
+        return
+    if created:
+        events = [names.CONVERSATION_CREATED]
+    else:
+        changed = instance.changed_fields()
+        events = [event for fields, event in CONVERSATION_CHANGES if changed & fields]
+    instance.mark_saved()
+    if events:
+        send_after_commit(partial(conversation_events, instance.pk, events))
+
+
+def conversation_events(conversation_id: int, events: list[str]) -> list[Event]:
+    conversation = load_conversation(conversation_id)
+    if conversation is None:
+        return []
+    data = {**conversation_payload(conversation), "account_id": conversation.account_id}
+    agents = recipients.conversation_agents(conversation)
+    contact = recipients.conversation_contact(conversation)
+    return [
+        Event(name, data, agents + contact if name in CONTACT_VISIBLE else agents)
+        for name in events
+    ]
+
+
+# Messages -----------------------------------------------------------------------------------
+
+
+def message_saved(
+    sender: Any, instance: Message, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    if raw:
+        return
+    if not created and not instance.changed_fields():
+        return
+    instance.mark_saved()
+    event = names.MESSAGE_CREATED if created else names.MESSAGE_UPDATED
+    # echo_id is not stored: the sender's client matches its optimistic message by it.
+    echo_id = getattr(instance, "echo_id", None)
+    send_after_commit(partial(message_events, instance.pk, event, echo_id))
+
+
+def message_events(message_id: int, event: str, echo_id: str | None) -> list[Event]:
+    message = (
+        Message.objects.select_related("conversation", "sender_user", "sender_contact")
+        .filter(pk=message_id)
+        .first()
+    )
+    if message is None:
+        return []
+    conversation = message.conversation
+    data = message_payload(message, conversation=conversation, echo_id=echo_id)
+    targets = recipients.conversation_agents(conversation)
+    if message.is_visible_to_contact:
+        targets += recipients.conversation_contact(conversation)
+    return [Event(event, data, targets)]
+
+
+# Typing -------------------------------------------------------------------------------------
+
+
+def typing_toggled(
+    sender: Any,
+    conversation: Conversation,
+    typist: User | Contact,
+    on: bool,
+    is_private: bool = False,
+    **kwargs: Any,
+) -> None:
+    send_after_commit(partial(typing_events, conversation.pk, typist, on, is_private))
+
+
+def typing_events(
+    conversation_id: int, typist: User | Contact, on: bool, is_private: bool
+) -> list[Event]:
+    conversation = load_conversation(conversation_id)
+    if conversation is None:
+        return []
+    is_agent = isinstance(typist, User)
+    data = {
+        "conversation": conversation_payload(conversation),
+        "user": user_payload(typist, conversation.account_id)
+        if is_agent
+        else contact_payload(typist),
+        "is_private": is_private,
+        "account_id": conversation.account_id,
+    }
+    targets = recipients.conversation_agents(conversation)
+    # The contact never sees a note being written, nor its own typing echoed back.
+    if is_agent and not is_private:
+        targets += recipients.conversation_contact(conversation)
+    name = names.CONVERSATION_TYPING_ON if on else names.CONVERSATION_TYPING_OFF
+    return [Event(name, data, targets, exclude=f"user.{typist.id}" if is_agent else None)]
+
+
+# Contacts -----------------------------------------------------------------------------------
+
+
+def contact_saved(
+    sender: Any, instance: Contact, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    if raw:
+        return
+    if not created and not instance.changed_fields():
+        return
+    instance.mark_saved()
+    event = names.CONTACT_CREATED if created else names.CONTACT_UPDATED
+    send_after_commit(partial(contact_events, instance.pk, event))
+
+
+def contact_events(contact_id: int, event: str) -> list[Event]:
+    contact = Contact.objects.filter(pk=contact_id).first()
+    if contact is None:
+        return []
+    data = {**contact_payload(contact), "account_id": contact.account_id}
+    return [Event(event, data, recipients.account_agents(contact.account_id))]
+
+
+def contact_merged_into(sender: Any, base: Contact, **kwargs: Any) -> None:
+    send_after_commit(partial(contact_events, base.pk, names.CONTACT_UPDATED))
+
+
+def contact_deleted(sender: Any, instance: Contact, **kwargs: Any) -> None:
+    # The row is gone at commit: the payload is taken now.
+    data = {**contact_payload(instance), "account_id": instance.account_id}
+    event = Event(names.CONTACT_DELETED, data, recipients.account_agents(instance.account_id))
+    send_after_commit(lambda: [event])
+
+
+# Access changes: live subscriptions re-authorise -------------------------------------------
+
+REAUTHORIZE = {"op": "reauthorize"}
+
+
+def membership_changed(sender: Any, instance: InboxMember | AccountUser, **kwargs: Any) -> None:
+    control_after_commit([streams.user_control(instance.user_id)], REAUTHORIZE)
+
+
+def user_saved(
+    sender: Any, instance: User, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    if raw or created:
+        return
+    if instance.changed_fields() & {"pubsub_token", "is_active"}:
+        control_after_commit([streams.user_control(instance.pk)], REAUTHORIZE)
+    instance.mark_saved()
+
+
+def account_saved(
+    sender: Any, instance: Account, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    if raw or created:
+        return
+    control_after_commit([streams.account_agents(instance.pk)], REAUTHORIZE)
+
+
+def connect() -> None:
+    """Connect every receiver; called once from ConversationsConfig.ready()."""
+    post_save.connect(conversation_saved, sender=Conversation, dispatch_uid="events.conversation")
+    post_save.connect(message_saved, sender=Message, dispatch_uid="events.message")
+    post_save.connect(contact_saved, sender=Contact, dispatch_uid="events.contact")
+    post_delete.connect(contact_deleted, sender=Contact, dispatch_uid="events.contact_deleted")
+    typing_changed.connect(typing_toggled, dispatch_uid="events.typing")
+    contact_merged.connect(contact_merged_into, dispatch_uid="events.contact_merged")
+    for model in (InboxMember, AccountUser):
+        post_save.connect(membership_changed, sender=model, dispatch_uid=f"events.{model.__name__}")
+        post_delete.connect(
+            membership_changed, sender=model, dispatch_uid=f"events.{model.__name__}.deleted"
+        )
+    post_save.connect(user_saved, sender=User, dispatch_uid="events.user")
+    post_save.connect(account_saved, sender=Account, dispatch_uid="events.account")

@@ -1,0 +1,59 @@
+"""Sending events after the transaction commits, once, to their streams."""
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+
+from realtime.broadcast import broadcast, control
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    name: str
+    data: dict[str, Any]
+    streams: list[str]
+    exclude: str | None = None
+
+
+def send_after_commit(build: Callable[[], Iterable[Event]]) -> None:
+    """Build and send events when the current transaction commits (at once outside one).
+
+    A rolled-back change sends nothing. Payloads are built at commit, from committed rows, so
+    an event shows the state its subscribers can fetch.
+    """
+    transaction.on_commit(partial(_send, build), robust=True)
+
+
+def control_after_commit(streams: list[str], message: dict[str, Any]) -> None:
+    transaction.on_commit(partial(_control, streams, message), robust=True)
+
+
+def _send(build: Callable[[], Iterable[Event]]) -> None:
+    try:
+        events = list(build())
+    except Exception:
+        logger.exception("events: building events failed; they were not sent")
+        return
+    for event in events:
+        try:
+            broadcast(
+                event.streams, {"event": event.name, "data": event.data}, exclude=event.exclude
+            )
+        except Exception:
+            # Never silent: a broadcast the channel layer refused is reported as lost.
+            logger.exception("events: %s to %d streams was lost", event.name, len(event.streams))
+
+
+def _control(streams: list[str], message: dict[str, Any]) -> None:
+    try:
+        control(streams, message)
+    except Exception:
+        logger.exception(
+            "events: control %s to %d streams was lost", message.get("op"), len(streams)
+        )
