@@ -1,7 +1,8 @@
 """Sending events after the transaction commits, once, to their streams."""
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -19,6 +20,25 @@ class Event:
     data: dict[str, Any]
     streams: list[str]
     exclude: str | None = None
+
+
+# While set, events go here instead of to the channel layer (see captured_events()).
+_capture: list["Event"] | None = None
+
+
+@contextmanager
+def captured_events() -> Iterator[list[Event]]:
+    """Collect the events sent inside the block instead of broadcasting them.
+
+    For generating the reference docs from real events; delivery has its own tests.
+    """
+    global _capture
+    events: list[Event] = []
+    previous, _capture = _capture, events
+    try:
+        yield events
+    finally:
+        _capture = previous
 
 
 def send_after_commit(build: Callable[[], Iterable[Event]]) -> None:
@@ -39,6 +59,9 @@ def _send(build: Callable[[], Iterable[Event]]) -> None:
         events = list(build())
     except Exception:
         logger.exception("events: building events failed; they were not sent")
+        return
+    if _capture is not None:
+        _capture.extend(events)
         return
     for event in events:
         try:

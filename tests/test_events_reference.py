@@ -1,0 +1,220 @@
+"""
+Writes ``docs/events.md`` from events the code really produces, and fails when the file drifts.
+
+Regenerate after changing an event: ``UPDATE_DOCS=1 scripts/test tests/test_events_reference.py``.
+"""
+
+import json
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import time_machine
+
+from conversations.events.publish import Event, captured_events
+from conversations.models import Message
+from conversations.services import contacts as contact_services
+from conversations.services import conversations as conversation_services
+from conversations.services import messages as message_services
+
+from . import factories as f
+
+REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "events.md"
+
+HEADER = """\
+# Event reference
+
+Every event CarbonChat sends over `/cable`: what triggers it, who receives it, and a sample
+payload. **This file is generated** by `tests/test_events_reference.py` from events the code
+produced, so it cannot drift; the test fails when it differs. Regenerate with
+`UPDATE_DOCS=1 scripts/test tests/test_events_reference.py`.
+
+The contract is the public WebSocket events documentation (`shared/spec/websocket-events.md`);
+its samples are copied in `tests/spec/websocket_events.json`, and `tests/test_events.py` checks
+every payload against them key for key and type for type, and checks who receives each event.
+
+## Envelope
+
+```json
+{"identifier": "<the subscription's identifier, as the client sent it>",
+ "message": {"event": "<name>", "data": {"account_id": 1, "...": "..."}}}
+```
+
+## Recipients
+
+Events are sent after the change's transaction commits (a rolled-back change sends nothing; a
+save that changes nothing an event reports sends nothing), encoded once, to streams:
+
+| Stream | Followed by |
+|---|---|
+| `inbox.<I>.agents` | agents (not administrators) who are members of inbox `I` |
+| `account.<A>.admins` | administrators of account `A` |
+| `account.<A>.agents` | every agent of account `A`, administrators included |
+| `contact_inbox.<S>` | the contact session `S` |
+
+So "agents" of a conversation are its inbox's members plus the account's administrators, and
+nobody receives an event twice. Nothing crosses accounts: every stream belongs to one account.
+
+| Event | Agents | Contact session |
+|---|---|---|
+| `conversation.created`, `conversation.status_changed`, `conversation.updated` | yes | yes |
+| `message.created`, `message.updated` | yes | unless a private note or activity message |
+| `conversation.typing_on`, `conversation.typing_off` | yes, except the typist | unless private (note) or typed by the contact |
+| `conversation.read`, `assignee.changed`, `team.changed`, `conversation.contact_changed` | yes | no |
+| `contact.created`, `contact.updated`, `contact.deleted` | all agents of the account | no |
+
+## Differences from the original system, on purpose
+
+| What | Why |
+|---|---|
+| `pubsub_token` inside contact objects is always `null` | it is the contact's socket credential; the original sent it to every agent. The key stays so clients that read it keep working. |
+| `contact_inbox` never has a `pubsub_token` | same leak, same fix |
+| typing on a private note never reaches the contact | the original sent it (a contact could see that a note was being written) |
+| `id` of a conversation is always its display id | the `assignee.changed` sample shows `null`, a bug of the original |
+
+## Keys added to the samples
+
+Allowed only where they close a gap the samples leave:
+
+| Key | In | Why |
+|---|---|---|
+| `custom_attributes` | conversation payloads | `conversation.updated` fires when they change; clients need the new values |
+| `meta.team` (`{id, name}` or `null`) | conversation payloads | `team.changed` must say which team |
+| `updated_at` (ISO-8601, ms) | conversation payloads | order updates of one conversation that arrive close together |
+| `is_private` | typing events | tells agents a colleague is writing a private note |
+| `echo_id` | `message.created` of a message sent with one | the sender's client matches its optimistic message |
+
+Formats: a message's `created_at` is integer Unix seconds and its `updated_at` ISO-8601 UTC with
+milliseconds; conversation `timestamp`, `agent_last_seen_at`, `contact_last_seen_at` are integer
+seconds (`0` for never); `contact_inbox` times are ISO-8601 with milliseconds; ids are integers.
+
+`presence.update` belongs to presence and is described in its own document when it ships.
+"""
+
+TRIGGERS = {
+    "contact.created": "a contact is created (client API, application API, admin, shell)",
+    "conversation.created": "a conversation is created",
+    "message.created": "a message is created",
+    "conversation.typing_on": "`toggle_typing_status` / `toggle_typing` with `on`",
+    "conversation.typing_off": "`toggle_typing_status` / `toggle_typing` with `off`",
+    "assignee.changed": "the conversation's assignee changes (also sends `conversation.updated`)",
+    "conversation.updated": "status, assignee, team, custom or additional attributes change",
+    "team.changed": "the conversation's team changes (also sends `conversation.updated`)",
+    "conversation.status_changed": "the status changes (also sends `conversation.updated`)",
+    "conversation.read": "the contact reads the conversation (`update_last_seen` of the client "
+    "API); the agents' messages it has now seen flip to `read`, each a `message.updated`",
+    "message.updated": "a message's content, attributes, status or privacy changes; a deleted "
+    "message is soft-deleted (content replaced, `content_attributes.deleted: true`)",
+    "contact.updated": "a contact's fields change, or another contact is merged into it",
+    "conversation.contact_changed": "the conversation moves to another contact (contact merge)",
+    "contact.deleted": "a contact is deleted (also the mergee of a merge)",
+}
+
+BROWSER = {
+    "browser": {
+        "device_name": "Unknown",
+        "browser_name": "Chrome",
+        "platform_name": "macOS",
+        "browser_version": "92.0.4515.107",
+        "platform_version": "10.15.7",
+    },
+    "referer": "http://localhost:3000/widget_tests",
+    "initiated_at": {"timestamp": "Fri Jul 23 2021 22:43:14 GMT+0530 (India Standard Time)"},
+}
+
+
+def scenario(clock) -> list[Event]:
+    account = f.make_account(name="Acme")
+    inbox = f.make_inbox(account, name="Website")
+    agent = f.make_agent(account, inboxes=[inbox], name="John", email="john@acme.inc")
+    f.make_agent(account, role="administrator", name="Ada", email="ada@acme.inc")
+    team = f.make_team(account, name="Billing")
+    with captured_events() as events:
+        contact = contact_services.contact_create(account=account, name="white-shadow-394")
+        session = contact_services.contact_session_create(
+            contact=contact, inbox=inbox, source_id="4f5c785e-abba-4527-82a9-bbdb2117c167"
+        )
+        clock.shift(timedelta(seconds=20))
+        conversation = conversation_services.conversation_create(
+            inbox=inbox, contact_inbox=session, additional_attributes=BROWSER
+        )
+        clock.shift(timedelta(seconds=1))
+        message_services.message_create(
+            conversation=conversation,
+            content="hi",
+            message_type=Message.MessageType.INCOMING,
+            sender=contact,
+        )
+        conversation_services.conversation_toggle_typing(
+            conversation=conversation, typist=contact, on=True
+        )
+        conversation_services.conversation_toggle_typing(
+            conversation=conversation, typist=contact, on=False
+        )
+        clock.shift(timedelta(seconds=30))
+        conversation_services.conversation_assign(conversation=conversation, assignee=agent)
+        conversation_services.conversation_assign(conversation=conversation, team=team)
+        conversation_services.conversation_toggle_status(
+            conversation=conversation, status="pending"
+        )
+        clock.shift(timedelta(seconds=30))
+        message_services.message_create(
+            conversation=conversation,
+            content="helllo",
+            message_type=Message.MessageType.OUTGOING,
+            sender=agent,
+            echo_id="7c2d3e1a",
+        )
+        clock.shift(timedelta(seconds=11))
+        conversation_services.conversation_mark_seen_by_contact(conversation=conversation)
+        template = message_services.message_create(
+            conversation=conversation,
+            content="Get notified by email",
+            message_type=Message.MessageType.TEMPLATE,
+            content_type="input_email",
+        )
+        clock.shift(timedelta(seconds=5))
+        message_services.message_update(
+            message=template, content_attributes={"submitted_email": "jane@acme.inc"}
+        )
+        contact_services.contact_update(contact=contact, email="jane@acme.inc", name="jane")
+        duplicate = contact_services.contact_create(
+            account=account, name="Jane (duplicate)", phone_number="+4712345678"
+        )
+        contact_services.contact_merge(base=duplicate, mergee=contact)
+    return events
+
+
+def render(events: list[Event]) -> str:
+    first: dict[str, Event] = {}
+    for event in events:
+        first.setdefault(event.name, event)
+    parts = [HEADER, "## Events\n"]
+    for name, event in first.items():
+        sample = json.dumps({"event": name, "data": event.data}, indent=2, ensure_ascii=False)
+        streams = ", ".join(f"`{s}`" for s in event.streams)
+        excluded = f" — except subscriber `{event.exclude}`" if event.exclude else ""
+        parts.append(
+            f"### `{name}`\n\n"
+            f"- Trigger: {TRIGGERS[name]}.\n"
+            f"- Sent to (in this sample): {streams}{excluded}.\n\n"
+            f"```json\n{sample}\n```\n"
+        )
+    return "\n".join(parts)
+
+
+@pytest.mark.django_db(transaction=True, reset_sequences=True)
+def test_docs_events_md_matches_the_events_the_code_sends():
+    start = datetime(2021, 7, 23, 17, 8, 53, 771000, tzinfo=UTC)
+    with time_machine.travel(start, tick=False) as clock:
+        events = scenario(clock)
+    # Every event the catalogue can send is shown (presence.update has its own document).
+    assert {e.name for e in events} == set(TRIGGERS)
+    text = render(events)
+    if os.environ.get("UPDATE_DOCS"):
+        REFERENCE.write_text(text)
+    assert REFERENCE.exists(), "run UPDATE_DOCS=1 scripts/test tests/test_events_reference.py"
+    assert REFERENCE.read_text() == text, (
+        "docs/events.md is out of date: UPDATE_DOCS=1 scripts/test tests/test_events_reference.py"
+    )
