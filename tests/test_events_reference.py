@@ -22,75 +22,8 @@ from . import factories as f
 
 REFERENCE = Path(__file__).resolve().parent.parent / "docs" / "events.md"
 
-HEADER = """\
-# Event reference
-
-Every event CarbonChat sends over `/cable`: what triggers it, who receives it, and a sample
-payload. **This file is generated** by `tests/test_events_reference.py` from events the code
-produced, so it cannot drift; the test fails when it differs. Regenerate with
-`UPDATE_DOCS=1 scripts/test tests/test_events_reference.py`.
-
-The contract is the public WebSocket events documentation (`shared/spec/websocket-events.md`);
-its samples are copied in `tests/spec/websocket_events.json`, and `tests/test_events.py` checks
-every payload against them key for key and type for type, and checks who receives each event.
-
-## Envelope
-
-```json
-{"identifier": "<the subscription's identifier, as the client sent it>",
- "message": {"event": "<name>", "data": {"account_id": 1, "...": "..."}}}
-```
-
-## Recipients
-
-Events are sent after the change's transaction commits (a rolled-back change sends nothing; a
-save that changes nothing an event reports sends nothing), encoded once, to streams:
-
-| Stream | Followed by |
-|---|---|
-| `inbox.<I>.agents` | agents (not administrators) who are members of inbox `I` |
-| `account.<A>.admins` | administrators of account `A` |
-| `account.<A>.agents` | every agent of account `A`, administrators included |
-| `contact_inbox.<S>` | the contact session `S` |
-
-So "agents" of a conversation are its inbox's members plus the account's administrators, and
-nobody receives an event twice. Nothing crosses accounts: every stream belongs to one account.
-
-| Event | Agents | Contact session |
-|---|---|---|
-| `conversation.created`, `conversation.status_changed`, `conversation.updated` | yes | yes |
-| `message.created`, `message.updated` | yes | unless a private note or activity message |
-| `conversation.typing_on`, `conversation.typing_off` | yes, except the typist | unless private (note) or typed by the contact |
-| `conversation.read`, `assignee.changed`, `team.changed`, `conversation.contact_changed` | yes | no |
-| `contact.created`, `contact.updated`, `contact.deleted` | all agents of the account | no |
-
-## Differences from the original system, on purpose
-
-| What | Why |
-|---|---|
-| `pubsub_token` inside contact objects is always `null` | it is the contact's socket credential; the original sent it to every agent. The key stays so clients that read it keep working. |
-| `contact_inbox` never has a `pubsub_token` | same leak, same fix |
-| typing on a private note never reaches the contact | the original sent it (a contact could see that a note was being written) |
-| `id` of a conversation is always its display id | the `assignee.changed` sample shows `null`, a bug of the original |
-
-## Keys added to the samples
-
-Allowed only where they close a gap the samples leave:
-
-| Key | In | Why |
-|---|---|---|
-| `custom_attributes` | conversation payloads | `conversation.updated` fires when they change; clients need the new values |
-| `meta.team` (`{id, name}` or `null`) | conversation payloads | `team.changed` must say which team |
-| `updated_at` (ISO-8601, ms) | conversation payloads | order updates of one conversation that arrive close together |
-| `is_private` | typing events | tells agents a colleague is writing a private note |
-| `echo_id` | `message.created` of a message sent with one | the sender's client matches its optimistic message |
-
-Formats: a message's `created_at` is integer Unix seconds and its `updated_at` ISO-8601 UTC with
-milliseconds; conversation `timestamp`, `agent_last_seen_at`, `contact_last_seen_at` are integer
-seconds (`0` for never); `contact_inbox` times are ISO-8601 with milliseconds; ids are integers.
-
-`presence.update` belongs to presence and is described in its own document when it ships.
-"""
+# The hand-written part of docs/events.md; the events below it are generated.
+HEADER = (Path(__file__).parent / "events_reference_header.md").read_text()
 
 TRIGGERS = {
     "contact.created": "a contact is created (client API, application API, admin, shell)",
