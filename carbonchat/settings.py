@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "drf_spectacular",
     "channels",
     "realtime",
     "conversations",
@@ -125,7 +126,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Production serves collectstatic's output; the embedded mode serves from the apps directly.
+STATIC_ROOT = os.environ.get("STATIC_ROOT", str(BASE_DIR / "staticfiles")) if PRODUCTION else None
 # In the embedded mode files are found in the apps directly; production runs collectstatic.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
@@ -164,10 +166,39 @@ REALTIME = {
 }
 
 REST_FRAMEWORK = {
+    # Each API view names its own authentication (agents' access token, or none for the
+    # public client API); nothing is allowed by a default the view forgot to override.
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": [],
     "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The public (contact-facing) API: per client address and per contact session.
+    "DEFAULT_THROTTLE_RATES": {
+        "public_address": os.environ.get("PUBLIC_API_RATE_PER_ADDRESS", "300/min"),
+        "public_session": os.environ.get("PUBLIC_API_RATE_PER_SESSION", "120/min"),
+    },
 }
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "CarbonChat API",
+    "DESCRIPTION": "Chatwoot-compatible application (agents) and client (contacts) APIs.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# Throttle counters (and any other cache use) are shared by every process when Redis is set.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "carbonchat",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LOGGING = {
     "version": 1,

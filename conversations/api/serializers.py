@@ -1,0 +1,150 @@
+"""Input validation for every endpoint: a bad field is a 400 that names it."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from ..models import AccountUser, Contact, Conversation, Message
+
+TYPING_STATUSES = ("on", "off")
+MESSAGE_TYPES = {"incoming": Message.MessageType.INCOMING, "outgoing": Message.MessageType.OUTGOING}
+
+
+class FreeformObject(serializers.JSONField):
+    """A JSON object (attributes); anything else is a validation error."""
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        value = super().to_internal_value(data)
+        if not isinstance(value, dict):
+            raise serializers.ValidationError("Must be a JSON object.")
+        return value
+
+
+class MessageCreateSerializer(serializers.Serializer):
+    content = serializers.CharField(max_length=150_000, allow_blank=False)
+    private = serializers.BooleanField(default=False)
+    message_type = serializers.ChoiceField(choices=list(MESSAGE_TYPES), default="outgoing")
+    content_type = serializers.ChoiceField(
+        choices=Message.ContentType.values, default=Message.ContentType.TEXT
+    )
+    content_attributes = FreeformObject(required=False, default=dict)
+    echo_id = serializers.CharField(max_length=64, required=False, allow_null=True, default=None)
+
+
+class MessageUpdateSerializer(serializers.Serializer):
+    content = serializers.CharField(max_length=150_000, required=False)
+    content_attributes = FreeformObject(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError("Send content or content_attributes.")
+        return attrs
+
+
+class FirstMessageSerializer(serializers.Serializer):
+    content = serializers.CharField(max_length=150_000)
+
+
+class ConversationCreateSerializer(serializers.Serializer):
+    inbox_id = serializers.IntegerField(min_value=1)
+    contact_id = serializers.IntegerField(min_value=1, required=False)
+    source_id = serializers.CharField(max_length=255, required=False)
+    status = serializers.ChoiceField(choices=Conversation.Status.values, required=False)
+    assignee_id = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    team_id = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    additional_attributes = FreeformObject(required=False, default=dict)
+    custom_attributes = FreeformObject(required=False, default=dict)
+    message = FirstMessageSerializer(required=False)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "contact_id" not in attrs and "source_id" not in attrs:
+            raise serializers.ValidationError(
+                {"contact_id": ["Send contact_id, or the source_id of a contact session."]}
+            )
+        return attrs
+
+
+class ToggleStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=Conversation.Status.values, required=False)
+
+
+class AssignmentSerializer(serializers.Serializer):
+    assignee_id = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    team_id = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "assignee_id" not in attrs and "team_id" not in attrs:
+            raise serializers.ValidationError(
+                {"assignee_id": ["Send assignee_id or team_id (null clears)."]}
+            )
+        return attrs
+
+
+class TypingSerializer(serializers.Serializer):
+    typing_status = serializers.ChoiceField(choices=TYPING_STATUSES)
+    is_private = serializers.BooleanField(default=False)
+
+
+class ContactSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    email = serializers.EmailField(
+        max_length=255, required=False, allow_null=True, allow_blank=True
+    )
+    phone_number = serializers.RegexField(
+        r"^\+?[0-9 ()-]{3,31}$", required=False, allow_null=True, allow_blank=True
+    )
+    identifier = serializers.CharField(
+        max_length=255, required=False, allow_null=True, allow_blank=True
+    )
+    avatar_url = serializers.URLField(max_length=1024, required=False, allow_blank=True)
+    additional_attributes = FreeformObject(required=False)
+    custom_attributes = FreeformObject(required=False)
+
+    # context: account_id (whose contacts must stay unique), contact (the one being changed).
+
+    def _taken(self, **lookup: Any) -> bool:
+        others = Contact.objects.filter(account_id=self.context["account_id"], **lookup)
+        contact = self.context.get("contact")
+        if contact is not None:
+            others = others.exclude(pk=contact.pk)
+        return others.exists()
+
+    def validate_email(self, value: str | None) -> str | None:
+        if value and self._taken(email__iexact=value):
+            raise serializers.ValidationError("A contact with this email already exists.")
+        return value or None
+
+    def validate_identifier(self, value: str | None) -> str | None:
+        if value and self._taken(identifier=value):
+            raise serializers.ValidationError("A contact with this identifier already exists.")
+        return value or None
+
+
+class ContactMergeSerializer(serializers.Serializer):
+    base_contact_id = serializers.IntegerField(min_value=1)
+    mergee_contact_id = serializers.IntegerField(min_value=1)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["base_contact_id"] == attrs["mergee_contact_id"]:
+            raise serializers.ValidationError(
+                {"mergee_contact_id": ["Must differ from base_contact_id."]}
+            )
+        return attrs
+
+
+class AvailabilitySerializer(serializers.Serializer):
+    account_id = serializers.IntegerField(min_value=1)
+    availability = serializers.ChoiceField(choices=AccountUser.Availability.values)
+
+
+class PublicMessageSerializer(serializers.Serializer):
+    content = serializers.CharField(max_length=150_000)
+    echo_id = serializers.CharField(max_length=64, required=False, allow_null=True, default=None)
+
+
+class PublicConversationSerializer(serializers.Serializer):
+    custom_attributes = FreeformObject(required=False, default=dict)
+
+
+class PublicTypingSerializer(serializers.Serializer):
+    typing_status = serializers.ChoiceField(choices=TYPING_STATUSES)
