@@ -158,11 +158,17 @@ else:
     }
 
 REALTIME = {
+    "GROUP_PREFIX": os.environ.get("CARBONCHAT_CHANNEL_PREFIX", "carbonchat"),
     "CHANNELS": {
         "RoomChannel": "conversations.room_channel.RoomChannel",
     },
     "SERVER_PROCESSES": int(os.environ.get("WEB_CONCURRENCY", "1") or 1),
     "ALLOWED_ORIGINS": _env_list("CABLE_ALLOWED_ORIGINS", []) or None,
+    "PRESENCE_STORE": (
+        "realtime.presence.redis.RedisPresenceStore"
+        if REDIS_URL
+        else "realtime.presence.memory.MemoryPresenceStore"
+    ),
 }
 
 REST_FRAMEWORK = {

@@ -48,7 +48,10 @@ class ContactGrant:
         return f"contact_inbox.{self.contact_inbox_id}"
 
     def streams(self) -> list[str]:
-        return [streams.contact_session(self.contact_inbox_id)]
+        return [
+            streams.contact_session(self.contact_inbox_id),
+            streams.account_contacts(self.account_id),
+        ]
 
 
 def parse_id(value: Any) -> int | None:

@@ -9,7 +9,11 @@ class ConversationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the project's system checks)
+        from . import (
+            checks,  # noqa: F401  (registers the project's system checks)
+            presence,
+        )
         from .events import catalogue
 
         catalogue.connect()
+        presence.connect()

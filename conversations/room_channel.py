@@ -14,7 +14,9 @@ from channels.db import DatabaseSyncToAsync
 
 from realtime import protocol
 from realtime.channel import Channel, action
+from realtime.presence.tracker import PresenceTracker
 
+from . import presence
 from .access import AgentGrant, ContactGrant, agent_grant, contact_grant, parse_id
 
 # Not thread-sensitive: subscribes run their lookups in parallel worker threads instead of
@@ -25,6 +27,7 @@ _contact_grant = DatabaseSyncToAsync(contact_grant, thread_sensitive=False)
 
 class RoomChannel(Channel):
     grant: AgentGrant | ContactGrant | None = None
+    presence_session: str | None = None
 
     async def subscribed(self) -> None:
         grant = await self.authorize()
@@ -67,7 +70,35 @@ class RoomChannel(Channel):
         await self.connection.unsubscribe_server_side(self)
         await self.connection.close(protocol.REASON_UNAUTHORIZED, reconnect=True)
 
+    # Presence ----------------------------------------------------------------------------
+
+    def _presence_group(self) -> tuple[str, str]:
+        grant = self.grant
+        if isinstance(grant, AgentGrant):
+            return presence.users_group(grant.account_id), str(grant.user_id)
+        assert isinstance(grant, ContactGrant)
+        return presence.contacts_group(grant.account_id), str(grant.contact_id)
+
+    async def confirmed(self) -> None:
+        """Online from the subscribe on; the subscriber hears the account's presence at once."""
+        self.presence_session = await PresenceTracker.current().enter(*self._presence_group())
+        await self._transmit_presence()
+
+    async def unsubscribed(self) -> None:
+        if self.presence_session is not None:
+            PresenceTracker.current().leave(self.presence_session)
+            self.presence_session = None
+
     @action
     async def update_presence(self, data: dict[str, Any]) -> None:
-        """Heartbeat from the client (every 30 s per the docs); presence is built on it."""
-        return None
+        """The client's heartbeat (every 30 s per the docs): refresh, answer with presence."""
+        if self.presence_session is not None:
+            await PresenceTracker.current().touch(self.presence_session)
+        await self._transmit_presence()
+
+    async def _transmit_presence(self) -> None:
+        assert self.grant is not None
+        data = await presence.presence_data(
+            self.grant.account_id, for_contact=isinstance(self.grant, ContactGrant)
+        )
+        await self.transmit(presence.presence_message(data))

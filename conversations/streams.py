@@ -22,6 +22,11 @@ def inbox_agents(inbox_id: int) -> str:
     return f"inbox.{inbox_id}.agents"
 
 
+def account_contacts(account_id: int) -> str:
+    """Every live contact session of the account: agents' presence."""
+    return f"account.{account_id}.contacts"
+
+
 def contact_session(contact_inbox_id: int) -> str:
     """One contact session: what the contact may see of its conversations."""
     return f"contact_inbox.{contact_inbox_id}"

@@ -6,6 +6,7 @@ A project subclasses ``Channel`` (CarbonChat's ``RoomChannel``), registers it by
 
 * ``subscribed()``: authorise from ``self.params`` (the parsed identifier); call
   ``stream_from()`` for each stream to receive, or ``reject()``. Rejecting is the default.
+* ``confirmed()``: runs once the client has its ``confirm_subscription``; transmit here.
 * ``unsubscribed()``: clean-up after the client unsubscribes or disconnects.
 * methods decorated with ``@action``: the ``perform`` actions clients may call.
 * ``control(message)``: a server-side control message arrived on one of the streams
@@ -66,6 +67,10 @@ class Channel:
 
     async def subscribed(self) -> None:
         self.reject()
+
+    async def confirmed(self) -> None:
+        """Called after ``confirm_subscription`` was sent: transmit welcome data here."""
+        return None
 
     async def unsubscribed(self) -> None:
         return None

@@ -31,6 +31,10 @@ def check_realtime_settings(app_configs: Any = None, **kwargs: Any) -> list[Chec
         "COMMAND_RATE",
         "COMMAND_BURST",
         "SERVER_PROCESSES",
+        "PRESENCE_TTL",
+        "PRESENCE_GRACE",
+        "PRESENCE_SWEEP_INTERVAL",
+        "PRESENCE_COALESCE",
     ):
         value = getattr(realtime_settings, name)
         if not isinstance(value, int | float) or isinstance(value, bool) or value <= 0:
@@ -48,6 +52,7 @@ def check_realtime_settings(app_configs: Any = None, **kwargs: Any) -> list[Chec
     except Exception as exc:
         messages.append(Error(f"REALTIME['CHANNELS'] cannot be loaded: {exc}", id="realtime.E003"))
     messages.extend(_check_channel_layer())
+    messages.extend(_check_presence())
     return messages
 
 
@@ -80,6 +85,21 @@ def _check_channel_layer() -> list[CheckMessage]:
                 "messages behind, and forgets group members after group_expiry.",
                 hint="Use channels_redis.pubsub.RedisPubSubChannelLayer for /cable.",
                 id="realtime.W001",
+            )
+        ]
+    return []
+
+
+def _check_presence() -> list[CheckMessage]:
+    processes = realtime_settings.SERVER_PROCESSES
+    store = realtime_settings.PRESENCE_STORE
+    if store.endswith("MemoryPresenceStore") and isinstance(processes, int) and processes > 1:
+        return [
+            Error(
+                f"{processes} server processes keep presence in process memory: each would "
+                "see only its own subscribers.",
+                hint="Set REDIS_URL (RedisPresenceStore) or run a single process.",
+                id="realtime.E006",
             )
         ]
     return []

@@ -212,6 +212,10 @@ class CableConnection:
             return
         self.subscriptions[identifier] = channel
         await self.send_text(protocol.confirm_subscription(identifier))
+        try:
+            await channel.confirmed()
+        except Exception:
+            logger.exception("cable: %s.confirmed() failed", channel_class.__name__)
 
     async def _unsubscribe(self, identifier: Any) -> None:
         channel = self.subscriptions.pop(identifier, None) if isinstance(identifier, str) else None

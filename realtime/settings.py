@@ -35,6 +35,17 @@ DEFAULTS: dict[str, Any] = {
     "ALLOWED_ORIGINS": None,
     # Server processes sharing this deployment; more than one needs a shared channel layer.
     "SERVER_PROCESSES": 1,
+    # Presence: where it lives (in-process, or Redis for several processes) and its timings.
+    "PRESENCE_STORE": "realtime.presence.memory.MemoryPresenceStore",
+    # A session not refreshed for this long is offline (a crashed process's subscribers).
+    # Live sockets are refreshed by the server every PRESENCE_TTL / 3, whatever the client does.
+    "PRESENCE_TTL": 90.0,
+    # A closed subscription's session lingers this long, so a page reload is no offline blip.
+    "PRESENCE_GRACE": 3.0,
+    # How often expired sessions are looked for.
+    "PRESENCE_SWEEP_INTERVAL": 15.0,
+    # Presence pushes for one group are coalesced into one per this many seconds.
+    "PRESENCE_COALESCE": 1.0,
 }
 
 
@@ -67,6 +78,9 @@ realtime_settings = RealtimeSettings(DEFAULTS)
 def _reload_realtime_settings(*, setting: str, **kwargs: Any) -> None:
     if setting in {"REALTIME", "CHANNEL_LAYERS"}:
         realtime_settings.reload()
+        from .presence.store import reset_presence_store
+
+        reset_presence_store()
         from .registry import channel_registry
 
         channel_registry.reload()

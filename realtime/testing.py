@@ -17,6 +17,11 @@ from . import protocol
 from .connection import CableConnection
 
 
+def _event_of(frame: dict[str, Any]) -> Any:
+    message = frame.get("message")
+    return message.get("event") if isinstance(message, dict) else None
+
+
 def identifier_of(params: dict[str, Any] | str) -> str:
     return params if isinstance(params, str) else json.dumps(params)
 
@@ -72,9 +77,16 @@ class CableTestClient:
         return await self.communicator.receive_from(timeout)
 
     async def receive(
-        self, timeout: float = 2.0, *, types: set[str] | None = None
+        self,
+        timeout: float = 2.0,
+        *,
+        types: set[str] | None = None,
+        ignore_events: frozenset[str] = frozenset(),
     ) -> dict[str, Any]:
-        """The next frame that is not a ping (and, with ``types``, of one of those types)."""
+        """The next frame that is not a ping (and, with ``types``, of one of those types).
+
+        Broadcasts whose ``message.event`` is in ``ignore_events`` are skipped.
+        """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while True:
@@ -84,17 +96,21 @@ class CableTestClient:
                 continue
             if types is not None and frame.get("type") not in types:
                 continue
+            if _event_of(frame) in ignore_events:
+                continue
             return frame
 
-    async def receive_nothing(self, timeout: float = 0.2) -> bool:
-        """True when no frame other than pings arrives within ``timeout``."""
+    async def receive_nothing(
+        self, timeout: float = 0.2, *, ignore_events: frozenset[str] = frozenset()
+    ) -> bool:
+        """True when no frame other than pings (and ``ignore_events``) arrives in ``timeout``."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         while (remaining := deadline - loop.time()) > 0:
             if await self.communicator.receive_nothing(remaining):
                 return True
             frame = json.loads(await self.communicator.receive_from())
-            if frame.get("type") != "ping":
+            if frame.get("type") != "ping" and _event_of(frame) not in ignore_events:
                 raise AssertionError(f"expected nothing, received {frame}")
         return True
 

@@ -5,9 +5,14 @@ from typing import Any
 
 from realtime.testing import CableTestClient
 
+PRESENCE = frozenset({"presence.update"})
+
 
 class Audience:
-    """Named cable clients, each subscribed with RoomChannel as a real client would."""
+    """Named cable clients, each subscribed with RoomChannel as a real client would.
+
+    Presence updates are not what these tests look at and are skipped (see test_presence.py).
+    """
 
     def __init__(self) -> None:
         self.clients: dict[str, CableTestClient] = {}
@@ -18,6 +23,8 @@ class Audience:
         assert await client.connect()
         reply = await client.subscribe(identifier)
         assert reply["type"] == "confirm_subscription", (name, reply)
+        # Every subscriber hears the account's presence right after the confirmation.
+        assert (await client.receive())["message"]["event"] == "presence.update"
         self.clients[name] = client
         self.identifiers[name] = json.dumps(identifier)
 
@@ -25,7 +32,7 @@ class Audience:
         """Each of ``names`` receives ``event`` next; returns the data (identical for all)."""
         datas = []
         for name in names:
-            frame = await self.clients[name].receive()
+            frame = await self.clients[name].receive(ignore_events=PRESENCE)
             assert frame["identifier"] == self.identifiers[name]
             assert frame["message"]["event"] == event, f"{name} got {frame['message']['event']}"
             datas.append(frame["message"]["data"])
@@ -34,7 +41,7 @@ class Audience:
 
     async def silent(self, names: list[str]) -> None:
         for name in names:
-            assert await self.clients[name].receive_nothing(0.15), name
+            assert await self.clients[name].receive_nothing(0.15, ignore_events=PRESENCE), name
 
     async def close(self) -> None:
         for client in self.clients.values():

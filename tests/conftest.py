@@ -30,6 +30,16 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_presence():
+    # The in-process presence store outlives a test; ids repeat across tests.
+    from realtime.presence.store import reset_presence_store
+
+    reset_presence_store()
+    yield
+    reset_presence_store()
+
+
 @pytest.fixture
 def world(transactional_db) -> World:
     account = f.make_account(name="Acme")
@@ -69,6 +79,8 @@ def redis_layer(settings):
     url = require_redis()
     prefix = new_prefix()
     settings.CHANNEL_LAYERS = shared_layer(url, prefix)
+    # Servers started with this prefix name their groups (and presence keys) after it too.
+    settings.REALTIME = {**settings.REALTIME, "GROUP_PREFIX": prefix}
     return url, prefix
 
 

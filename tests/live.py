@@ -179,15 +179,26 @@ class NodeClient:
                 return frame
 
     async def received(self, name: str, timeout: float = 0.5) -> list[Any]:
-        """Everything ``name`` received until ``timeout`` passes with nothing new."""
+        """What ``name`` received (presence aside) until ``timeout`` passes with nothing new."""
         try:
             while True:
                 await self._next_event(timeout)
         except TimeoutError:
             pass
         return [
-            e["data"] for e in self.events if e.get("event") == "received" and e.get("name") == name
+            e["data"]
+            for e in self.events
+            if e.get("event") == "received"
+            and e.get("name") == name
+            and e["data"].get("event") != "presence.update"
         ]
+
+    async def expect_received(self, name: str, timeout: float = 10.0) -> Any:
+        """The next broadcast ``name`` receives, presence updates aside."""
+        while True:
+            event = await self.expect(timeout, event="received", name=name)
+            if event["data"].get("event") != "presence.update":
+                return event["data"]
 
     async def close(self) -> None:
         if self.process.returncode is None:
@@ -197,3 +208,40 @@ class NodeClient:
                 await asyncio.wait_for(self.process.wait(), 5)
             except TimeoutError:
                 self.process.kill()
+
+
+class SocketClient:
+    """A raw ActionCable client over ``websockets``, for servers in other processes."""
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+
+    @classmethod
+    async def connect(cls, url: str) -> "SocketClient":
+        import websockets
+
+        connection = await websockets.connect(url, subprotocols=["actioncable-v1-json"])
+        client = cls(connection)
+        assert await client.receive() == {"type": "welcome"}
+        return client
+
+    async def send(self, **frame: Any) -> None:
+        await self.connection.send(json.dumps(frame))
+
+    async def subscribe(self, params: dict[str, Any]) -> str:
+        identifier = json.dumps(params)
+        await self.send(command="subscribe", identifier=identifier)
+        reply = await self.receive(lambda f: f.get("identifier") == identifier and "type" in f)
+        return reply["type"]
+
+    async def receive(self, where=None, timeout: float = 10.0) -> dict[str, Any]:
+        async with asyncio.timeout(timeout):
+            while True:
+                frame = json.loads(await self.connection.recv())
+                if frame.get("type") == "ping":
+                    continue
+                if where is None or where(frame):
+                    return frame
+
+    async def close(self) -> None:
+        await self.connection.close()

@@ -85,8 +85,8 @@ async def test_broadcasts_reach_the_right_subscription_and_stop_after_unsubscrib
         [streams.inbox_agents(world.other_inbox.id)],
         {"event": "message.created", "data": {"id": 3}},
     )
-    got = await client.expect(event="received", name="agent")
-    assert got["data"] == {"event": "message.created", "data": {"id": 2}}
+    got = await client.expect_received("agent")
+    assert got == {"event": "message.created", "data": {"id": 2}}
     assert await client.received("contact") == [{"event": "message.created", "data": {"id": 1}}]
     assert await client.received("agent") == [{"event": "message.created", "data": {"id": 2}}]
 
@@ -102,7 +102,7 @@ async def test_broadcasts_reach_the_right_subscription_and_stop_after_unsubscrib
     await abroadcast(
         [streams.account_admins(world.account.id)], {"event": "message.created", "data": {"id": 5}}
     )
-    await client.expect(event="received", name="again")
+    await client.expect_received("again")
     assert await client.received("contact") == [{"event": "message.created", "data": {"id": 1}}]
 
 
@@ -129,5 +129,5 @@ async def test_the_client_reconnects_and_resubscribes_after_a_server_restart(
         [streams.contact_session(world.session.id)],
         {"event": "conversation.status_changed", "data": {"id": 9}},
     )
-    got = await client.expect(event="received", name="contact")
-    assert got["data"]["data"] == {"id": 9}
+    got = await client.expect_received("contact")
+    assert got["data"] == {"id": 9}

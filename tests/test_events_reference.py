@@ -13,7 +13,7 @@ import pytest
 import time_machine
 
 from conversations.events.publish import Event, captured_events
-from conversations.models import Message
+from conversations.models import AccountUser, Message
 from conversations.services import contacts as contact_services
 from conversations.services import conversations as conversation_services
 from conversations.services import messages as message_services
@@ -61,6 +61,10 @@ def scenario(clock) -> list[Event]:
     account = f.make_account(name="Acme")
     inbox = f.make_inbox(account, name="Website")
     agent = f.make_agent(account, inboxes=[inbox], name="John", email="john@acme.inc")
+    # Not connected here; with auto_offline off his chosen "online" shows, as in the samples.
+    membership = AccountUser.objects.get(user=agent)
+    membership.auto_offline = False
+    membership.save()
     f.make_agent(account, role="administrator", name="Ada", email="ada@acme.inc")
     team = f.make_team(account, name="Billing")
     with captured_events() as events:

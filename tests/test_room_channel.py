@@ -30,6 +30,9 @@ async def subscribe(identifier) -> tuple[CableTestClient, str]:
     client = CableTestClient()
     assert await client.connect()
     reply = await client.subscribe(identifier)
+    if reply["type"] == "confirm_subscription":
+        # The account's presence follows every confirmation (see test_presence.py).
+        assert (await client.receive())["message"]["event"] == "presence.update"
     return client, reply["type"]
 
 
@@ -157,5 +160,6 @@ async def test_update_presence_is_routed_and_harmless(world):
     ident = contact_identifier(world.session)
     client, _ = await subscribe(ident)
     await client.perform(ident, "update_presence")
+    assert (await client.receive())["message"]["event"] == "presence.update"
     assert (await client.subscribe(ident))["type"] == "confirm_subscription"
     await client.disconnect()

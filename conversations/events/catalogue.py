@@ -23,9 +23,10 @@ token and account-status changes re-authorise live subscriptions instead of send
 from functools import partial
 from typing import Any
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
-from .. import streams
+from .. import presence, streams
 from ..models import Account, AccountUser, Contact, Conversation, InboxMember, Message, User
 from ..signals import contact_merged, typing_changed
 from . import names, recipients
@@ -201,6 +202,19 @@ def membership_changed(sender: Any, instance: InboxMember | AccountUser, **kwarg
     control_after_commit([streams.user_control(instance.user_id)], REAUTHORIZE)
 
 
+def account_user_saved(
+    sender: Any, instance: AccountUser, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    if raw:
+        return
+    changed = instance.changed_fields()
+    instance.mark_saved()
+    if created or "role" in changed:
+        membership_changed(sender, instance)
+    if created or changed & {"availability", "auto_offline"}:
+        transaction.on_commit(partial(presence.availability_changed, instance), robust=True)
+
+
 def user_saved(
     sender: Any, instance: User, created: bool, raw: bool = False, **kwargs: Any
 ) -> None:
@@ -227,8 +241,9 @@ def connect() -> None:
     post_delete.connect(contact_deleted, sender=Contact, dispatch_uid="events.contact_deleted")
     typing_changed.connect(typing_toggled, dispatch_uid="events.typing")
     contact_merged.connect(contact_merged_into, dispatch_uid="events.contact_merged")
+    post_save.connect(membership_changed, sender=InboxMember, dispatch_uid="events.InboxMember")
+    post_save.connect(account_user_saved, sender=AccountUser, dispatch_uid="events.AccountUser")
     for model in (InboxMember, AccountUser):
-        post_save.connect(membership_changed, sender=model, dispatch_uid=f"events.{model.__name__}")
         post_delete.connect(
             membership_changed, sender=model, dispatch_uid=f"events.{model.__name__}.deleted"
         )

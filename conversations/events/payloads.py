@@ -8,7 +8,8 @@ contact's socket credential to every agent), and a few keys close gaps the sampl
 
 from typing import Any
 
-from ..models import AccountUser, Contact, ContactInbox, Conversation, Message, Team, User
+from ..models import Contact, ContactInbox, Conversation, Message, Team, User
+from ..presence import agent_status
 from .formats import epoch, iso_ms
 
 
@@ -28,16 +29,6 @@ def contact_payload(contact: Contact) -> dict[str, Any]:
     }
 
 
-def availability_status(user: User, account_id: int) -> str:
-    """What others see of the agent: its chosen availability in the account."""
-    membership = (
-        AccountUser.objects.filter(user_id=user.id, account_id=account_id)
-        .only("availability")
-        .first()
-    )
-    return membership.availability if membership else AccountUser.Availability.OFFLINE
-
-
 def user_payload(user: User, account_id: int) -> dict[str, Any]:
     return {
         "id": user.id,
@@ -45,7 +36,8 @@ def user_payload(user: User, account_id: int) -> dict[str, Any]:
         "available_name": user.available_name,
         "avatar_url": user.avatar_url or "",
         "type": "user",
-        "availability_status": availability_status(user, account_id),
+        # The same status presence.update reports (connected, chosen availability, auto_offline).
+        "availability_status": agent_status(user.id, account_id),
     }
 
 

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .tracking import TracksChanges
+
 
 class Account(models.Model):
     class Status(models.TextChoices):
@@ -29,8 +31,10 @@ class Account(models.Model):
         return self.status == self.Status.ACTIVE
 
 
-class AccountUser(models.Model):
+class AccountUser(TracksChanges):
     """An agent's membership of an account: role, chosen availability and auto-offline."""
+
+    tracked_fields = ("role", "availability", "auto_offline")
 
     class Role(models.TextChoices):
         AGENT = "agent", "Agent"

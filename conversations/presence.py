@@ -1,0 +1,185 @@
+"""
+Who is online in an account, as ``presence.update`` reports it and user payloads show it.
+
+Presence groups per account: ``account.<A>.users`` (agents, by user id) and
+``account.<A>.contacts`` (contacts, by contact id), kept by ``realtime``'s presence tracker.
+Agents' chosen availability and ``auto_offline`` are cached in the store as the group
+``account.<A>.availability`` (``"<availability>:<auto_offline 0|1>"`` per user id), loaded from
+the database once and kept current by AccountUser saves, so a heartbeat never queries the
+database.
+
+An agent's status: connected → the availability they chose (online, busy, offline); not
+connected → offline with ``auto_offline`` on, their chosen availability with it off.
+"""
+
+import asyncio
+import logging
+import re
+import weakref
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.db import DatabaseSyncToAsync
+
+from realtime.broadcast import abroadcast
+from realtime.presence.store import presence_store
+from realtime.presence.tracker import presence_changed
+from realtime.settings import realtime_settings
+
+from . import streams
+from .events import names
+from .models import AccountUser
+
+logger = logging.getLogger(__name__)
+
+OFFLINE = AccountUser.Availability.OFFLINE
+_GROUP = re.compile(r"^account\.(\d+)\.(users|contacts)$")
+
+
+def users_group(account_id: int) -> str:
+    return f"account.{account_id}.users"
+
+
+def contacts_group(account_id: int) -> str:
+    return f"account.{account_id}.contacts"
+
+
+def availability_group(account_id: int) -> str:
+    return f"account.{account_id}.availability"
+
+
+def encode_preference(membership: AccountUser) -> str:
+    return f"{membership.availability}:{int(membership.auto_offline)}"
+
+
+def effective_status(preference: str | None, *, connected: bool) -> str:
+    if preference is None:
+        return OFFLINE
+    availability, auto_offline = preference.split(":")
+    if connected or auto_offline == "0":
+        return availability
+    return OFFLINE
+
+
+def _load_preferences(account_id: int) -> dict[str, str]:
+    return {
+        str(m.user_id): encode_preference(m)
+        for m in AccountUser.objects.filter(account_id=account_id).only(
+            "user_id", "availability", "auto_offline"
+        )
+    }
+
+
+_load_preferences_async = DatabaseSyncToAsync(_load_preferences, thread_sensitive=False)
+
+
+async def preferences(account_id: int) -> dict[str, str]:
+    store = presence_store()
+    cached = await store.attributes(availability_group(account_id))
+    if cached is None:
+        cached = await _load_preferences_async(account_id)
+        await store.set_attributes(availability_group(account_id), cached, replace=True)
+    return cached
+
+
+async def presence_data(account_id: int, *, for_contact: bool) -> dict[str, Any]:
+    """The ``presence.update`` data; contacts never learn about other contacts."""
+    store = presence_store()
+    connected = await store.members(users_group(account_id))
+    users = {}
+    for user_id, preference in (await preferences(account_id)).items():
+        status = effective_status(preference, connected=user_id in connected)
+        if status != OFFLINE:
+            users[user_id] = status
+    data: dict[str, Any] = {"account_id": account_id, "users": users}
+    if not for_contact:
+        data["contacts"] = {
+            contact_id: "online" for contact_id in await store.members(contacts_group(account_id))
+        }
+    return data
+
+
+def presence_message(data: dict[str, Any]) -> dict[str, Any]:
+    return {"event": names.PRESENCE_UPDATE, "data": data}
+
+
+async def push_presence(account_id: int) -> None:
+    """Send the account's presence to its agents (everything) and contacts (agents only)."""
+    await abroadcast(
+        [streams.account_agents(account_id)],
+        presence_message(await presence_data(account_id, for_contact=False)),
+    )
+    await abroadcast(
+        [streams.account_contacts(account_id)],
+        presence_message(await presence_data(account_id, for_contact=True)),
+    )
+
+
+def agent_status(user_id: int, account_id: int) -> str:
+    """An agent's status for payloads built in synchronous code (events, API responses)."""
+
+    async def status() -> str:
+        connected = await presence_store().members(users_group(account_id))
+        prefs = await preferences(account_id)
+        return effective_status(prefs.get(str(user_id)), connected=str(user_id) in connected)
+
+    return async_to_sync(status)()
+
+
+def availability_changed(membership: AccountUser) -> None:
+    """An agent's chosen availability or auto_offline changed: cache it, tell everyone."""
+
+    async def update() -> None:
+        await presence_store().set_attributes(
+            availability_group(membership.account_id),
+            {str(membership.user_id): encode_preference(membership)},
+        )
+        await push_presence(membership.account_id)
+
+    async_to_sync(update)()
+
+
+class PresenceNotifier:
+    """Coalesces presence changes: a burst in one account becomes one push per interval."""
+
+    _by_loop: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, PresenceNotifier]" = (
+        weakref.WeakKeyDictionary()
+    )
+
+    @classmethod
+    def current(cls) -> "PresenceNotifier":
+        loop = asyncio.get_running_loop()
+        notifier = cls._by_loop.get(loop)
+        if notifier is None:
+            notifier = cls._by_loop[loop] = cls()
+        return notifier
+
+    def __init__(self) -> None:
+        self._pending: set[int] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def schedule(self, account_id: int) -> None:
+        if account_id in self._pending:
+            return
+        self._pending.add(account_id)
+        task = asyncio.create_task(self._push_later(account_id))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _push_later(self, account_id: int) -> None:
+        await asyncio.sleep(float(realtime_settings.PRESENCE_COALESCE))
+        self._pending.discard(account_id)
+        try:
+            await push_presence(account_id)
+        except Exception:
+            logger.exception("presence: push for account %s failed", account_id)
+
+
+def on_presence_changed(sender: Any, group: str, member: str, online: bool, **kwargs: Any) -> None:
+    match = _GROUP.match(group)
+    if match:
+        PresenceNotifier.current().schedule(int(match.group(1)))
+
+
+def connect() -> None:
+    presence_changed.connect(on_presence_changed, dispatch_uid="conversations.presence")

@@ -1,0 +1,129 @@
+"""
+Presence in Redis, shared by every server process.
+
+Per group: ``online:{group}``, a sorted set of members scored by their latest session expiry,
+and ``sessions:{group}:{member}``, a sorted set of that member's sessions scored by expiry.
+Keys carry a TTL, so a crashed process leaves nothing behind for long; ``sweep`` turns expired
+members into offline transitions that some process then announces.
+"""
+
+from collections.abc import Iterable
+
+import redis.asyncio as aioredis
+from django.conf import settings
+
+from ..settings import realtime_settings
+from .store import Entry, PresenceStore
+
+LOADED = "__loaded__"
+
+
+class RedisPresenceStore(PresenceStore):
+    def __init__(self, clock=None, url: str | None = None, prefix: str | None = None) -> None:
+        super().__init__(clock)
+        self.url = url or getattr(settings, "REDIS_URL", "") or "redis://127.0.0.1:6379/0"
+        self.prefix = f"{prefix or realtime_settings.GROUP_PREFIX}:presence"
+        self._clients: dict[int, aioredis.Redis] = {}
+
+    # Keys ------------------------------------------------------------------------------------
+
+    @property
+    def _groups(self) -> str:
+        return f"{self.prefix}:groups"
+
+    def _online(self, group: str) -> str:
+        return f"{self.prefix}:online:{group}"
+
+    def _sessions(self, group: str, member: str) -> str:
+        return f"{self.prefix}:sessions:{group}:{member}"
+
+    def _attributes(self, group: str) -> str:
+        return f"{self.prefix}:attrs:{group}"
+
+    @property
+    def redis(self) -> aioredis.Redis:
+        # One client per event loop: redis-py's asyncio connections belong to the loop that
+        # made them (tests and management commands run their own loops).
+        import asyncio
+
+        loop = asyncio.get_running_loop()
+        client = self._clients.get(id(loop))
+        if client is None:
+            client = self._clients[id(loop)] = aioredis.Redis.from_url(
+                self.url, decode_responses=True, health_check_interval=30
+            )
+        return client
+
+    async def add(self, group: str, member: str, session: str, *, ttl: float) -> bool:
+        now = self.clock()
+        expiry = now + ttl
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zscore(self._online(group), member)
+            pipe.zadd(self._sessions(group, member), {session: expiry})
+            pipe.expire(self._sessions(group, member), int(ttl * 2) + 1)
+            # GT keeps the latest expiry of any session (and still adds a new member).
+            pipe.zadd(self._online(group), {member: expiry}, gt=True)
+            pipe.expire(self._online(group), int(ttl * 2) + 1)
+            pipe.sadd(self._groups, group)
+            previous, *_ = await pipe.execute()
+        return previous is None or float(previous) <= now
+
+    async def remove(self, group: str, member: str, session: str) -> bool:
+        now = self.clock()
+        key = self._sessions(group, member)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.zrem(key, session)
+            pipe.zremrangebyscore(key, "-inf", now)
+            pipe.zrange(key, 0, 0, desc=True, withscores=True)
+            _, _, latest = await pipe.execute()
+        if latest:
+            await self.redis.zadd(self._online(group), {member: latest[0][1]})
+            return False
+        await self.redis.zrem(self._online(group), member)
+        return True
+
+    async def refresh(self, entries: Iterable[Entry], *, ttl: float) -> None:
+        expiry = self.clock() + ttl
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for group, member, session in entries:
+                pipe.zadd(self._sessions(group, member), {session: expiry})
+                pipe.expire(self._sessions(group, member), int(ttl * 2) + 1)
+                pipe.zadd(self._online(group), {member: expiry}, gt=True)
+                pipe.expire(self._online(group), int(ttl * 2) + 1)
+                pipe.sadd(self._groups, group)
+            await pipe.execute()
+
+    async def members(self, group: str) -> set[str]:
+        return set(await self.redis.zrangebyscore(self._online(group), f"({self.clock()}", "+inf"))
+
+    async def sweep(self) -> dict[str, set[str]]:
+        now = self.clock()
+        gone: dict[str, set[str]] = {}
+        for group in await self.redis.smembers(self._groups):
+            expired = await self.redis.zrangebyscore(self._online(group), "-inf", now)
+            for member in expired:
+                # ZREM answers 1 to exactly one process: only it announces the change.
+                if await self.redis.zrem(self._online(group), member):
+                    gone.setdefault(group, set()).add(member)
+            if not await self.redis.exists(self._online(group)):
+                await self.redis.srem(self._groups, group)
+        return gone
+
+    async def attributes(self, group: str) -> dict[str, str] | None:
+        values = await self.redis.hgetall(self._attributes(group))
+        if LOADED not in values:
+            return None
+        values.pop(LOADED)
+        return values
+
+    async def set_attributes(
+        self, group: str, values: dict[str, str], *, replace: bool = False
+    ) -> None:
+        key = self._attributes(group)
+        if replace:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.delete(key)
+                pipe.hset(key, mapping={LOADED: "1", **values})
+                await pipe.execute()
+        elif values and await self.redis.hexists(key, LOADED):
+            await self.redis.hset(key, mapping=values)
