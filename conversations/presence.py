@@ -15,12 +15,14 @@ connected → offline with ``auto_offline`` on, their chosen availability with i
 import asyncio
 import logging
 import re
+import time
 import weakref
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.db import DatabaseSyncToAsync
 
+from realtime import protocol
 from realtime.broadcast import abroadcast
 from realtime.presence.store import presence_store
 from realtime.presence.tracker import presence_changed
@@ -82,8 +84,38 @@ async def preferences(account_id: int) -> dict[str, str]:
     return cached
 
 
+# (account_id, for_contact) -> (valid until, data, encoded message). Every subscribe and
+# heartbeat answers with the account's presence; computing it is O(agents), so a burst of
+# subscribes in a large account would cost O(agents²). An entry lives PRESENCE_COALESCE seconds
+# and is dropped at once when this process sees a change; a change seen by another process
+# arrives here as its push, within the same window.
+_recent: dict[tuple[int, bool], tuple[float, dict[str, Any], str]] = {}
+
+
+def forget_all_presence() -> None:
+    _recent.clear()
+
+
+def forget_presence(account_id: int) -> None:
+    _recent.pop((account_id, True), None)
+    _recent.pop((account_id, False), None)
+
+
+async def presence_payload(account_id: int, *, for_contact: bool) -> tuple[dict[str, Any], str]:
+    """The account's presence data and its encoded ``presence.update`` message, recent."""
+    key = (account_id, for_contact)
+    now = time.monotonic()
+    entry = _recent.get(key)
+    if entry is not None and entry[0] > now:
+        return entry[1], entry[2]
+    data = await presence_data(account_id, for_contact=for_contact)
+    encoded = protocol.dumps(presence_message(data))
+    _recent[key] = (now + float(realtime_settings.PRESENCE_COALESCE), data, encoded)
+    return data, encoded
+
+
 async def presence_data(account_id: int, *, for_contact: bool) -> dict[str, Any]:
-    """The ``presence.update`` data; contacts never learn about other contacts."""
+    """The ``presence.update`` data, computed now; contacts never learn about other contacts."""
     store = presence_store()
     connected = await store.members(users_group(account_id))
     users = {}
@@ -105,14 +137,11 @@ def presence_message(data: dict[str, Any]) -> dict[str, Any]:
 
 async def push_presence(account_id: int) -> None:
     """Send the account's presence to its agents (everything) and contacts (agents only)."""
-    await abroadcast(
-        [streams.account_agents(account_id)],
-        presence_message(await presence_data(account_id, for_contact=False)),
-    )
-    await abroadcast(
-        [streams.account_contacts(account_id)],
-        presence_message(await presence_data(account_id, for_contact=True)),
-    )
+    forget_presence(account_id)
+    _, for_agents = await presence_payload(account_id, for_contact=False)
+    await abroadcast([streams.account_agents(account_id)], for_agents)
+    _, for_contacts = await presence_payload(account_id, for_contact=True)
+    await abroadcast([streams.account_contacts(account_id)], for_contacts)
 
 
 def agent_status(user_id: int, account_id: int) -> str:
@@ -178,6 +207,7 @@ class PresenceNotifier:
 def on_presence_changed(sender: Any, group: str, member: str, online: bool, **kwargs: Any) -> None:
     match = _GROUP.match(group)
     if match:
+        forget_presence(int(match.group(1)))
         PresenceNotifier.current().schedule(int(match.group(1)))
 
 

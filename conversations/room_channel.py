@@ -98,7 +98,7 @@ class RoomChannel(Channel):
 
     async def _transmit_presence(self) -> None:
         assert self.grant is not None
-        data = await presence.presence_data(
+        _, encoded = await presence.presence_payload(
             self.grant.account_id, for_contact=isinstance(self.grant, ContactGrant)
         )
-        await self.transmit(presence.presence_message(data))
+        await self.transmit_encoded(encoded)

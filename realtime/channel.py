@@ -103,6 +103,10 @@ class Channel:
             protocol.broadcast_frame(self.frame_prefix, protocol.dumps(message))
         )
 
+    async def transmit_encoded(self, payload: str) -> None:
+        """Send an already-encoded JSON ``payload`` to this subscription only."""
+        await self.connection.send_text(protocol.broadcast_frame(self.frame_prefix, payload))
+
     async def perform(self, name: str, data: dict[str, Any]) -> None:
         handler = self.actions.get(name)
         if handler is None:

@@ -33,11 +33,14 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def fresh_presence():
     # The in-process presence store outlives a test; ids repeat across tests.
+    from conversations.presence import forget_all_presence
     from realtime.presence.store import reset_presence_store
 
     reset_presence_store()
+    forget_all_presence()
     yield
     reset_presence_store()
+    forget_all_presence()
 
 
 @pytest.fixture

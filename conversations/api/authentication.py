@@ -1,4 +1,11 @@
-"""Agents authenticate with their access token in the ``api_access_token`` header."""
+"""
+Agents authenticate with their access token in the ``api-access-token`` header.
+
+Chatwoot documents the header as ``api_access_token``. daphne drops every header whose name
+contains an underscore (its guard against CVE-2015-0219 header spoofing), and so does nginx by
+default (``underscores_in_headers off``), so behind them only the hyphenated spelling arrives.
+Both spellings map to the same ``HTTP_API_ACCESS_TOKEN`` key where a server passes them.
+"""
 
 from typing import Any
 

@@ -1,0 +1,146 @@
+"""Figures from a benchmark run: a readable table and one JSON line."""
+
+import json
+import os
+import platform
+from typing import Any
+
+from .swarm import Observations
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def rss_kib(pid: int | None) -> int | None:
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def machine() -> dict[str, Any]:
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0, 0, 0)
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as info:
+            for line in info:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {
+        "cores": os.cpu_count(),
+        "cpu": cpu,
+        "load_1m": round(load[0], 2),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+
+
+def summarize(
+    seen: Observations,
+    *,
+    expected_per_event: dict[int, int],
+    rounds: int,
+    sockets: int,
+    memory_before: int | None,
+    memory_after: int | None,
+    config: dict[str, Any],
+) -> dict[str, Any]:
+    latencies: list[float] = []
+    last_socket: list[float] = []
+    expected = 0
+    for (round_no, stream), t0 in seen.sent_at.items():
+        expected += expected_per_event[stream]
+        times = seen.deliveries.get((round_no, stream), [])
+        latencies.extend((t - t0) * 1000 for t in times)
+        if times:
+            last_socket.append((max(times) - t0) * 1000)
+    delivered = len(latencies)
+    subscribe_seconds = max(seen.subscribe_finished - seen.subscribe_started, 1e-9)
+    per_socket = None
+    if memory_before is not None and memory_after is not None and seen.subscribed:
+        per_socket = round((memory_after - memory_before) / seen.subscribed, 1)
+    return {
+        "config": config,
+        "sockets": sockets,
+        "subscribed": seen.subscribed,
+        "rejected": seen.rejected,
+        "failed": seen.failed,
+        "subscribes_per_s": round(seen.subscribed / subscribe_seconds, 1),
+        "events": len(seen.sent_at),
+        "deliveries_expected": expected,
+        "deliveries": delivered,
+        "lost": expected - delivered,
+        "duplicates": seen.duplicates,
+        "latency_ms": {
+            "p50": round(percentile(latencies, 50), 1),
+            "p95": round(percentile(latencies, 95), 1),
+            "p99": round(percentile(latencies, 99), 1),
+            "max": round(max(latencies), 1) if latencies else None,
+        },
+        "last_socket_ms": {
+            "p50": round(percentile(last_socket, 50), 1),
+            "p99": round(percentile(last_socket, 99), 1),
+            "max": round(max(last_socket), 1) if last_socket else None,
+        },
+        "server_rss_kib": {
+            "before": memory_before,
+            "after": memory_after,
+            "per_socket": per_socket,
+        },
+        "machine": machine(),
+    }
+
+
+def table(result: dict[str, Any]) -> str:
+    lat, last, mem = result["latency_ms"], result["last_socket_ms"], result["server_rss_kib"]
+    rows = [
+        (
+            "sockets subscribed",
+            f"{result['subscribed']} / {result['sockets']}"
+            f" (rejected {result['rejected']}, failed {result['failed']})",
+        ),
+        ("subscribes per second", f"{result['subscribes_per_s']}"),
+        ("events", f"{result['events']}"),
+        (
+            "deliveries",
+            f"{result['deliveries']} / {result['deliveries_expected']}"
+            f" (lost {result['lost']}, duplicates {result['duplicates']})",
+        ),
+        (
+            "fan-out latency p50 / p95 / p99 / max",
+            f"{lat['p50']} / {lat['p95']} / {lat['p99']} / {lat['max']} ms",
+        ),
+        (
+            "time to last socket p50 / p99 / max",
+            f"{last['p50']} / {last['p99']} / {last['max']} ms",
+        ),
+        (
+            "server memory per socket",
+            f"{mem['per_socket']} KiB" if mem["per_socket"] is not None else "unknown (no pid)",
+        ),
+        (
+            "machine",
+            f"{result['machine']['cores']} cores, {result['machine']['cpu']}, "
+            f"load {result['machine']['load_1m']}",
+        ),
+    ]
+    width = max(len(name) for name, _ in rows)
+    return "\n".join(f"  {name:<{width}}  {value}" for name, value in rows)
+
+
+def json_line(result: dict[str, Any]) -> str:
+    return json.dumps(result, separators=(",", ":"))

@@ -1,0 +1,111 @@
+"""The benchmark account: K inboxes ("streams"), each with agents, a contact, a conversation."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from ..models import (
+    Account,
+    AccountUser,
+    Contact,
+    ContactInbox,
+    Conversation,
+    Inbox,
+    InboxMember,
+    User,
+)
+from ..models.tokens import new_access_token, new_pubsub_token
+
+
+@dataclass
+class Stream:
+    inbox_id: int
+    conversation_id: int  # the conversation's pk
+    display_id: int
+    contact_inbox_id: int
+    identifiers: list[str]  # one socket each: the inbox's agents, then its contact
+
+
+@dataclass
+class BenchWorld:
+    account_id: int
+    admin_token: str
+    streams: list[Stream]
+
+    @property
+    def sockets(self) -> int:
+        return sum(len(s.identifiers) for s in self.streams)
+
+
+def _identifier(params: dict) -> str:
+    import json
+
+    return json.dumps(params, separators=(",", ":"))
+
+
+@transaction.atomic
+def bench_world(*, sockets: int, streams: int, run: str) -> BenchWorld:
+    """A fresh account for this run: ``sockets`` subscriptions spread over ``streams`` inboxes.
+
+    Each stream has one contact socket and ``sockets / streams - 1`` agent sockets (all agents,
+    when a stream has a single socket). Users are bulk-created with unusable passwords: hashing
+    thousands of passwords would dominate the set-up.
+    """
+    per_stream = max(sockets // streams, 1)
+    account = Account.objects.create(name=f"Cable Bench {run}")
+    admin = User.objects.create(
+        email=f"bench-admin-{run}@bench.invalid", name="Bench Admin", password=make_password(None)
+    )
+    AccountUser.objects.create(account=account, user=admin, role="administrator")
+    inboxes = Inbox.objects.bulk_create(
+        Inbox(account=account, name=f"Bench {n}", channel_type=Inbox.ChannelType.API)
+        for n in range(streams)
+    )
+    agents_per_stream = per_stream - 1 if per_stream > 1 else 1
+    users = User.objects.bulk_create(
+        User(
+            email=f"bench-{run}-{n}@bench.invalid",
+            name=f"Agent {n}",
+            password=make_password(None),
+            pubsub_token=new_pubsub_token(),
+            access_token=new_access_token(),
+        )
+        for n in range(streams * agents_per_stream)
+    )
+    AccountUser.objects.bulk_create(AccountUser(account=account, user=u) for u in users)
+    InboxMember.objects.bulk_create(
+        InboxMember(inbox=inboxes[n // agents_per_stream], user=u) for n, u in enumerate(users)
+    )
+    contacts = Contact.objects.bulk_create(
+        Contact(account=account, name=f"Visitor {n}") for n in range(streams)
+    )
+    sessions = ContactInbox.objects.bulk_create(
+        ContactInbox(contact=c, inbox=i, pubsub_token=new_pubsub_token())
+        for c, i in zip(contacts, inboxes, strict=True)
+    )
+    result = []
+    for n, (inbox, session) in enumerate(zip(inboxes, sessions, strict=True)):
+        conversation = Conversation.objects.create(
+            account=account, inbox=inbox, contact=session.contact, contact_inbox=session
+        )
+        agents = users[n * agents_per_stream : (n + 1) * agents_per_stream]
+        identifiers = [
+            _identifier(
+                {
+                    "channel": "RoomChannel",
+                    "pubsub_token": u.pubsub_token,
+                    "account_id": account.id,
+                    "user_id": u.id,
+                }
+            )
+            for u in agents
+        ]
+        if per_stream > 1:
+            identifiers.append(
+                _identifier({"channel": "RoomChannel", "pubsub_token": session.pubsub_token})
+            )
+        result.append(
+            Stream(inbox.id, conversation.pk, conversation.display_id, session.id, identifiers)
+        )
+    return BenchWorld(account_id=account.id, admin_token=admin.access_token, streams=result)
