@@ -76,24 +76,35 @@ _load_preferences_async = DatabaseSyncToAsync(_load_preferences, thread_sensitiv
 
 
 async def preferences(account_id: int) -> dict[str, str]:
-    store = presence_store()
-    cached = await store.attributes(availability_group(account_id))
+    cached = await presence_store().attributes(availability_group(account_id))
     if cached is None:
-        cached = await _load_preferences_async(account_id)
-        await store.set_attributes(availability_group(account_id), cached, replace=True)
+        cached = await _single_flight(_loading, account_id, lambda: _load_into_store(account_id))
     return cached
 
 
-# (account_id, for_contact) -> (valid until, data, encoded message). Every subscribe and
-# heartbeat answers with the account's presence; computing it is O(agents), so a burst of
-# subscribes in a large account would cost O(agents²). An entry lives PRESENCE_COALESCE seconds
-# and is dropped at once when this process sees a change; a change seen by another process
-# arrives here as its push, within the same window.
-_recent: dict[tuple[int, bool], tuple[float, dict[str, Any], str]] = {}
+async def _load_into_store(account_id: int) -> dict[str, str]:
+    loaded = await _load_preferences_async(account_id)
+    await presence_store().set_attributes(availability_group(account_id), loaded, replace=True)
+    return loaded
+
+
+# (account_id, for_contact) -> (valid until, data, encoded message, computed at). Every
+# subscribe and heartbeat answers with the account's presence; computing it is O(agents), so a
+# burst of subscribes in a large account would cost O(agents²). So an answer is reused until
+# this process sees a change, and after a change it is recomputed at most every
+# RECOMPUTE_INTERVAL: an isolated subscribe gets fresh presence, a burst a bounded cost (each
+# answer at most that old, and a push of fresh presence follows every change anyway).
+RECOMPUTE_INTERVAL = 0.05
+_recent: dict[tuple[int, bool], tuple[float, dict[str, Any], str, float]] = {}
+# Computations under way, so a burst of subscribes computes once (single flight).
+_computing: dict[tuple[int, bool], "asyncio.Future[tuple[dict[str, Any], str]]"] = {}
+_loading: dict[int, "asyncio.Future[dict[str, str]]"] = {}
 
 
 def forget_all_presence() -> None:
     _recent.clear()
+    _computing.clear()
+    _loading.clear()
 
 
 def forget_presence(account_id: int) -> None:
@@ -101,17 +112,38 @@ def forget_presence(account_id: int) -> None:
     _recent.pop((account_id, False), None)
 
 
+def presence_changed_here(account_id: int) -> None:
+    """A change seen by this process: answers may be reused only briefly now."""
+    for key in ((account_id, True), (account_id, False)):
+        entry = _recent.get(key)
+        if entry is not None:
+            _recent[key] = (min(entry[0], entry[3] + RECOMPUTE_INTERVAL), *entry[1:])
+
+
 async def presence_payload(account_id: int, *, for_contact: bool) -> tuple[dict[str, Any], str]:
     """The account's presence data and its encoded ``presence.update`` message, recent."""
     key = (account_id, for_contact)
-    now = time.monotonic()
     entry = _recent.get(key)
-    if entry is not None and entry[0] > now:
+    if entry is not None and entry[0] > time.monotonic():
         return entry[1], entry[2]
-    data = await presence_data(account_id, for_contact=for_contact)
+    return await _single_flight(_computing, key, lambda: _compute_payload(key))
+
+
+async def _compute_payload(key: tuple[int, bool]) -> tuple[dict[str, Any], str]:
+    now = time.monotonic()
+    data = await presence_data(key[0], for_contact=key[1])
     encoded = protocol.dumps(presence_message(data))
-    _recent[key] = (now + float(realtime_settings.PRESENCE_COALESCE), data, encoded)
+    _recent[key] = (now + float(realtime_settings.PRESENCE_COALESCE), data, encoded, now)
     return data, encoded
+
+
+async def _single_flight(flights: dict, key: Any, compute: Any) -> Any:
+    """Run ``compute()`` once for concurrent callers with the same ``key``."""
+    flight = flights.get(key)
+    if flight is None:
+        flight = flights[key] = asyncio.ensure_future(compute())
+        flight.add_done_callback(lambda _: flights.pop(key, None))
+    return await asyncio.shield(flight)
 
 
 async def presence_data(account_id: int, *, for_contact: bool) -> dict[str, Any]:
@@ -207,7 +239,7 @@ class PresenceNotifier:
 def on_presence_changed(sender: Any, group: str, member: str, online: bool, **kwargs: Any) -> None:
     match = _GROUP.match(group)
     if match:
-        forget_presence(int(match.group(1)))
+        presence_changed_here(int(match.group(1)))
         PresenceNotifier.current().schedule(int(match.group(1)))
 
 
