@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from channels.layers import get_channel_layer
 
 from . import protocol
+from .eager_writes import enable_eager_writes
 from .settings import realtime_settings
 from .shutdown import on_server_shutdown
 from .streams import group_name
@@ -66,6 +67,8 @@ class Hub:
         self._connections.add(connection)
         if not self._shutdown_hooked:
             self._shutdown_hooked = on_server_shutdown(self.shutdown)
+            if realtime_settings.EAGER_WRITES:
+                enable_eager_writes()
         if self._pinger is None:
             self._pinger = asyncio.create_task(self._ping_forever(), name="cable-pinger")
 

@@ -61,6 +61,8 @@ def summarize(
 ) -> dict[str, Any]:
     latencies: list[float] = []
     last_socket: list[float] = []
+    slowest: list[tuple[float, int, float]] = []  # (ms to last socket, round, seconds in)
+    first_sent = min(seen.sent_at.values(), default=0.0)
     expected = 0
     for (round_no, stream), t0 in seen.sent_at.items():
         expected += expected_per_event[stream]
@@ -68,6 +70,7 @@ def summarize(
         latencies.extend((t - t0) * 1000 for t in times)
         if times:
             last_socket.append((max(times) - t0) * 1000)
+            slowest.append((last_socket[-1], round_no, t0 - first_sent))
     delivered = len(latencies)
     subscribe_seconds = max(seen.subscribe_finished - seen.subscribe_started, 1e-9)
     per_socket = None
@@ -96,6 +99,10 @@ def summarize(
             "p99": round(percentile(last_socket, 99), 1),
             "max": round(max(last_socket), 1) if last_socket else None,
         },
+        "slowest_events": [
+            {"round": r, "at_s": round(at, 2), "last_socket_ms": round(ms, 1)}
+            for ms, r, at in sorted(slowest, reverse=True)[:3]
+        ],
         "server_rss_kib": {
             "before": memory_before,
             "after": memory_after,

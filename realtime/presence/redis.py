@@ -7,6 +7,7 @@ Keys carry a TTL, so a crashed process leaves nothing behind for long; ``sweep``
 members into offline transitions that some process then announces.
 """
 
+import asyncio
 from collections.abc import Iterable
 
 import redis.asyncio as aioredis
@@ -16,6 +17,8 @@ from ..settings import realtime_settings
 from .store import Entry, PresenceStore
 
 LOADED = "__loaded__"
+# Commands per pipeline when refreshing many sessions.
+REFRESH_BATCH = 500
 
 
 class RedisPresenceStore(PresenceStore):
@@ -44,8 +47,6 @@ class RedisPresenceStore(PresenceStore):
     def redis(self) -> aioredis.Redis:
         # One client per event loop: redis-py's asyncio connections belong to the loop that
         # made them (tests and management commands run their own loops).
-        import asyncio
-
         loop = asyncio.get_running_loop()
         client = self._clients.get(id(loop))
         if client is None:
@@ -83,15 +84,33 @@ class RedisPresenceStore(PresenceStore):
         return True
 
     async def refresh(self, entries: Iterable[Entry], *, ttl: float) -> None:
+        # Two commands per session and two per group, in pipelines of bounded size: thousands
+        # of sessions must not hold the event loop (and the broadcasts behind it) for long.
         expiry = self.clock() + ttl
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for group, member, session in entries:
-                pipe.zadd(self._sessions(group, member), {session: expiry})
-                pipe.expire(self._sessions(group, member), int(ttl * 2) + 1)
-                pipe.zadd(self._online(group), {member: expiry}, gt=True)
-                pipe.expire(self._online(group), int(ttl * 2) + 1)
-                pipe.sadd(self._groups, group)
-            await pipe.execute()
+        keep = int(ttl * 2) + 1
+        by_group: dict[str, dict[str, list[str]]] = {}
+        for group, member, session in entries:
+            by_group.setdefault(group, {}).setdefault(member, []).append(session)
+        commands: list[tuple] = []
+        for group, members in by_group.items():
+            commands.append(("zadd", self._online(group), dict.fromkeys(members, expiry), True))
+            commands.append(("expire", self._online(group), keep))
+            commands.append(("sadd", self._groups, group))
+            for member, sessions in members.items():
+                key = self._sessions(group, member)
+                commands.append(("zadd", key, dict.fromkeys(sessions, expiry), False))
+                commands.append(("expire", key, keep))
+        for start in range(0, len(commands), REFRESH_BATCH):
+            async with self.redis.pipeline(transaction=False) as pipe:
+                for name, key, *args in commands[start : start + REFRESH_BATCH]:
+                    if name == "zadd":
+                        pipe.zadd(key, args[0], gt=args[1])
+                    elif name == "expire":
+                        pipe.expire(key, args[0])
+                    else:
+                        pipe.sadd(key, args[0])
+                await pipe.execute()
+            await asyncio.sleep(0)  # let deliveries run between batches
 
     async def members(self, group: str) -> set[str]:
         return set(await self.redis.zrangebyscore(self._online(group), f"({self.clock()}", "+inf"))
