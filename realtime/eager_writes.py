@@ -8,8 +8,8 @@ was ~45 % of the server's fan-out time. asyncio's own transports try ``send()`` 
 buffer the rest; this does the same for Twisted's plain TCP connections.
 
 The fast path is taken only when nothing is buffered (and no pull producer waits for the
-buffer to drain), so byte order and flow control are unchanged; TLS connections, partial sends and errors all fall back
-to Twisted's own write (which then reports a lost connection as usual).
+buffer to drain), so byte order and flow control are unchanged; TLS connections, partial sends
+and errors all fall back to Twisted's own write (which then reports a lost connection).
 """
 
 import errno

@@ -217,10 +217,12 @@ class SocketClient:
         self.connection = connection
 
     @classmethod
-    async def connect(cls, url: str) -> "SocketClient":
+    async def connect(cls, url: str, *, max_size: int | None = 1 << 20) -> "SocketClient":
         import websockets
 
-        connection = await websockets.connect(url, subprotocols=["actioncable-v1-json"])
+        connection = await websockets.connect(
+            url, subprotocols=["actioncable-v1-json"], max_size=max_size
+        )
         client = cls(connection)
         assert await client.receive() == {"type": "welcome"}
         return client

@@ -1,0 +1,36 @@
+"""Frames leave a real daphne intact and in order, whether the kernel takes them at once or not."""
+
+import asyncio
+import json
+
+import pytest
+
+from conversations import streams
+from realtime.broadcast import abroadcast
+
+from .audience import contact_identifier
+from .live import SocketClient
+
+pytestmark = [pytest.mark.server, pytest.mark.redis]
+
+
+async def test_large_and_small_frames_arrive_whole_and_in_order(world, live_server_factory):
+    server = live_server_factory()
+    client = await SocketClient.connect(server.url, max_size=None)
+    assert await client.subscribe(contact_identifier(world.session)) == "confirm_subscription"
+    stream = streams.contact_session(world.session.id)
+    big = "x" * 1_000_000  # beyond the 16 KiB initial send buffer: the eager send is partial
+    # Stop reading for a moment so the server's sends queue up behind the big one.
+    await abroadcast([stream], {"event": "big", "data": {"n": 0, "blob": big}})
+    for n in range(1, 51):
+        await abroadcast([stream], {"event": "small", "data": {"n": n}})
+    await asyncio.sleep(0.5)
+    received = []
+    while len(received) < 51:
+        frame = await client.receive(lambda f: (f.get("message") or {}).get("event")
+                                     in {"big", "small"})
+        received.append(frame["message"])
+    assert received[0]["data"]["blob"] == big
+    assert [m["data"]["n"] for m in received] == list(range(51))
+    assert json.dumps(received[1]) == json.dumps({"event": "small", "data": {"n": 1}})
+    await client.close()
