@@ -200,6 +200,21 @@ def availability_changed(membership: AccountUser) -> None:
     async_to_sync(update)()
 
 
+# A push sends the account's whole presence map to every agent in it: its cost grows with the
+# square of the account's online size. So the coalescing window grows with that size (one
+# window per PUSH_SCALE online subscribers), up to the documented heartbeat interval, after
+# which clients would have asked anyway.
+PUSH_SCALE = 100
+PUSH_MAX_DELAY = 30.0
+
+
+def push_delay(account_id: int) -> float:
+    base = float(realtime_settings.PRESENCE_COALESCE)
+    entry = _recent.get((account_id, False))
+    online = len(entry[1]["users"]) + len(entry[1].get("contacts", {})) if entry else 0
+    return min(max(base, base * online / PUSH_SCALE), max(base, PUSH_MAX_DELAY))
+
+
 class PresenceNotifier:
     """Coalesces presence changes: a burst in one account becomes one push per interval."""
 
@@ -223,12 +238,12 @@ class PresenceNotifier:
         if account_id in self._pending:
             return
         self._pending.add(account_id)
-        task = asyncio.create_task(self._push_later(account_id))
+        task = asyncio.create_task(self._push_later(account_id, push_delay(account_id)))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _push_later(self, account_id: int) -> None:
-        await asyncio.sleep(float(realtime_settings.PRESENCE_COALESCE))
+    async def _push_later(self, account_id: int, delay: float) -> None:
+        await asyncio.sleep(delay)
         self._pending.discard(account_id)
         try:
             await push_presence(account_id)

@@ -27,8 +27,9 @@ async def test_large_and_small_frames_arrive_whole_and_in_order(world, live_serv
     await asyncio.sleep(0.5)
     received = []
     while len(received) < 51:
-        frame = await client.receive(lambda f: (f.get("message") or {}).get("event")
-                                     in {"big", "small"})
+        frame = await client.receive(
+            lambda f: (f.get("message") or {}).get("event") in {"big", "small"}
+        )
         received.append(frame["message"])
     assert received[0]["data"]["blob"] == big
     assert [m["data"]["n"] for m in received] == list(range(51))
