@@ -75,10 +75,26 @@ def _load_preferences(account_id: int) -> dict[str, str]:
 _load_preferences_async = DatabaseSyncToAsync(_load_preferences, thread_sensitive=False)
 
 
+# account_id -> (valid until, preferences): the store's copy read at most every
+# PREFERENCES_TTL seconds per process (a large account's map is thousands of entries). A change
+# made in this process updates it at once; one made in another process shows here within the
+# TTL, and that process pushes fresh presence itself.
+PREFERENCES_TTL = 5.0
+_preferences: dict[int, tuple[float, dict[str, str]]] = {}
+
+
 async def preferences(account_id: int) -> dict[str, str]:
+    entry = _preferences.get(account_id)
+    if entry is not None and entry[0] > time.monotonic():
+        return entry[1]
+    return await _single_flight(_loading, account_id, lambda: _read_preferences(account_id))
+
+
+async def _read_preferences(account_id: int) -> dict[str, str]:
     cached = await presence_store().attributes(availability_group(account_id))
     if cached is None:
-        cached = await _single_flight(_loading, account_id, lambda: _load_into_store(account_id))
+        cached = await _load_into_store(account_id)
+    _preferences[account_id] = (time.monotonic() + PREFERENCES_TTL, cached)
     return cached
 
 
@@ -103,6 +119,7 @@ _loading: dict[int, "asyncio.Future[dict[str, str]]"] = {}
 
 def forget_all_presence() -> None:
     _recent.clear()
+    _preferences.clear()
     _computing.clear()
     _loading.clear()
 
@@ -113,11 +130,15 @@ def forget_presence(account_id: int) -> None:
 
 
 def presence_changed_here(account_id: int) -> None:
-    """A change seen by this process: answers may be reused only briefly now."""
+    """A change seen by this process: answers may be reused only briefly now.
+
+    "Briefly" grows with the account's online size, as pushes do (see push_delay).
+    """
+    interval = RECOMPUTE_INTERVAL * max(1.0, online_size(account_id) / PUSH_SCALE)
     for key in ((account_id, True), (account_id, False)):
         entry = _recent.get(key)
         if entry is not None:
-            _recent[key] = (min(entry[0], entry[3] + RECOMPUTE_INTERVAL), *entry[1:])
+            _recent[key] = (min(entry[0], entry[3] + interval), *entry[1:])
 
 
 async def presence_payload(account_id: int, *, for_contact: bool) -> tuple[dict[str, Any], str]:
@@ -195,6 +216,7 @@ def availability_changed(membership: AccountUser) -> None:
             availability_group(membership.account_id),
             {str(membership.user_id): encode_preference(membership)},
         )
+        _preferences.pop(membership.account_id, None)
         await push_presence(membership.account_id)
 
     async_to_sync(update)()
@@ -208,11 +230,15 @@ PUSH_SCALE = 100
 PUSH_MAX_DELAY = 30.0
 
 
+def online_size(account_id: int) -> int:
+    """How many were online in the account at the last computation here (0 if unknown)."""
+    entry = _recent.get((account_id, False))
+    return len(entry[1]["users"]) + len(entry[1].get("contacts", {})) if entry else 0
+
+
 def push_delay(account_id: int) -> float:
     base = float(realtime_settings.PRESENCE_COALESCE)
-    entry = _recent.get((account_id, False))
-    online = len(entry[1]["users"]) + len(entry[1].get("contacts", {})) if entry else 0
-    return min(max(base, base * online / PUSH_SCALE), max(base, PUSH_MAX_DELAY))
+    return min(max(base, base * online_size(account_id) / PUSH_SCALE), max(base, PUSH_MAX_DELAY))
 
 
 class PresenceNotifier:
