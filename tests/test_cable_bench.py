@@ -1,0 +1,67 @@
+"""The shipped benchmark runs against a real server and reports what it measured."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from .live import ROOT
+
+pytestmark = [pytest.mark.server, pytest.mark.redis]
+
+
+@pytest.mark.parametrize("via", ["rest", "model"])
+def test_cable_bench_reports_every_delivery(world, live_server_factory, via):
+    server = live_server_factory()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "cable_bench",
+            "--url",
+            server.url,
+            "--sockets",
+            "12",
+            "--streams",
+            "2",
+            "--rounds",
+            "3",
+            "--rate",
+            "5",
+            "--via",
+            via,
+            "--settle",
+            "0.5",
+            "--server-pid",
+            str(server.process.pid),
+            "--max-seconds",
+            "60",
+        ],
+        cwd=ROOT,
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["subscribed"] == 12 and report["failed"] == 0
+    assert report["events"] == 6
+    assert report["deliveries"] == report["deliveries_expected"] == 36
+    assert report["lost"] == 0 and report["duplicates"] == 0
+    assert report["latency_ms"]["p50"] > 0
+    assert report["server_rss_kib"]["before"] > 0
+    assert "fan-out latency" in result.stdout  # the readable table precedes the JSON line
+
+
+def test_cable_bench_refuses_remote_targets():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "cable_bench", "--url", "ws://10.1.2.3:8000/cable"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "not a loopback address" in result.stderr
