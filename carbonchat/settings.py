@@ -12,6 +12,7 @@ Two modes, chosen by the environment with nothing to edit:
 Misconfiguration is reported by system checks (``carbonchat.E001`` and ``realtime.*``).
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -175,6 +176,10 @@ REALTIME = {
         else "realtime.presence.memory.MemoryPresenceStore"
     ),
 }
+
+# Any REALTIME setting can also come from the environment, as JSON:
+#   CARBONCHAT_REALTIME='{"MAX_SUBSCRIPTIONS": 32, "PING_INTERVAL": 3}'
+REALTIME.update(json.loads(os.environ.get("CARBONCHAT_REALTIME") or "{}"))
 
 REST_FRAMEWORK = {
     # Each API view names its own authentication (agents' access token, or none for the

@@ -28,6 +28,7 @@ def check_realtime_settings(app_configs: Any = None, **kwargs: Any) -> list[Chec
         "MAX_FRAME_BYTES",
         "MAX_IDENTIFIER_LENGTH",
         "MAX_SUBSCRIPTIONS",
+        "MAX_QUEUED_BYTES",
         "COMMAND_RATE",
         "COMMAND_BURST",
         "SERVER_PROCESSES",

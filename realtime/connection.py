@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from . import protocol
+from .backpressure import queued_bytes, transport_of
 from .channel import Channel, UnknownAction
 from .hub import Hub
 from .ratelimit import TokenBucket
@@ -22,6 +23,9 @@ from .settings import realtime_settings
 logger = logging.getLogger(__name__)
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+# Seconds a slow client's socket may take to drain before it is aborted.
+SLOW_CLIENT_GRACE = 5.0
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 
 
@@ -50,6 +54,7 @@ class CableConnection:
         self.subscriptions: dict[str, Channel] = {}
         self.closed = False
         self.finished = asyncio.Event()
+        self._transport = transport_of(send)
         self._bucket = TokenBucket(realtime_settings.COMMAND_RATE, realtime_settings.COMMAND_BURST)
 
     # Lifecycle --------------------------------------------------------------------------------
@@ -131,6 +136,29 @@ class CableConnection:
         except Exception:
             # The socket went away under us; the disconnect event will clean up.
             self.closed = True
+            return
+        if self._transport is not None and (
+            queued_bytes(self._transport) > realtime_settings.MAX_QUEUED_BYTES
+        ):
+            await self._let_go_slow_client()
+
+    async def _let_go_slow_client(self) -> None:
+        """The client stopped reading: stop queueing for it, say why, and hang up.
+
+        The disconnect frame waits behind what is queued; the socket closes once that drains,
+        or is aborted after SLOW_CLIENT_GRACE seconds. Either way nothing more is queued, so
+        one slow client costs at most MAX_QUEUED_BYTES and never holds up the others.
+        """
+        logger.info("cable: disconnecting a client that stopped reading (too_slow)")
+        transport = self._transport
+        frame = protocol.disconnect(protocol.REASON_TOO_SLOW, reconnect=True)
+        self.closed = True
+        with contextlib.suppress(Exception):
+            await self._send({"type": "websocket.send", "text": frame})
+        transport.loseConnection()
+        asyncio.get_running_loop().call_later(
+            SLOW_CLIENT_GRACE, lambda: transport.connected and transport.abortConnection()
+        )
 
     async def close(self, reason: str, *, reconnect: bool) -> None:
         """Send a disconnect frame with ``reason`` and close the socket."""

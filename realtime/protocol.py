@@ -20,6 +20,7 @@ REASON_SERVER_RESTART = "server_restart"
 REASON_INVALID_REQUEST = "invalid_request"
 REASON_FRAME_TOO_LARGE = "frame_too_large"
 REASON_TOO_MANY_COMMANDS = "too_many_commands"
+REASON_TOO_SLOW = "too_slow"
 
 COMMANDS = frozenset({"subscribe", "unsubscribe", "message"})
 

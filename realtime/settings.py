@@ -31,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     # Past it: disconnect "too_many_commands".
     "COMMAND_RATE": 20.0,
     "COMMAND_BURST": 100,
+    # Output queued for one socket (bytes) past which its client is disconnected "too_slow".
+    "MAX_QUEUED_BYTES": 4 * 1024 * 1024,
     # Origins allowed to open /cable (None: any). Others: disconnect "unauthorized".
     "ALLOWED_ORIGINS": None,
     # Server processes sharing this deployment; more than one needs a shared channel layer.
