@@ -16,7 +16,6 @@ import asyncio
 import logging
 import re
 import time
-import weakref
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -24,6 +23,7 @@ from channels.db import DatabaseSyncToAsync
 
 from realtime import protocol
 from realtime.broadcast import abroadcast
+from realtime.loop_local import LoopLocal
 from realtime.presence.store import presence_store
 from realtime.presence.tracker import presence_changed
 from realtime.settings import realtime_settings
@@ -241,20 +241,8 @@ def push_delay(account_id: int) -> float:
     return min(max(base, base * online_size(account_id) / PUSH_SCALE), max(base, PUSH_MAX_DELAY))
 
 
-class PresenceNotifier:
+class PresenceNotifier(LoopLocal):
     """Coalesces presence changes: a burst in one account becomes one push per interval."""
-
-    _by_loop: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, PresenceNotifier]" = (
-        weakref.WeakKeyDictionary()
-    )
-
-    @classmethod
-    def current(cls) -> "PresenceNotifier":
-        loop = asyncio.get_running_loop()
-        notifier = cls._by_loop.get(loop)
-        if notifier is None:
-            notifier = cls._by_loop[loop] = cls()
-        return notifier
 
     def __init__(self) -> None:
         self._pending: set[int] = set()

@@ -13,13 +13,13 @@ The hub also drives every socket's ping from one timer.
 import asyncio
 import logging
 import time
-import weakref
 from typing import TYPE_CHECKING, Any
 
 from channels.layers import get_channel_layer
 
 from . import protocol
 from .eager_writes import enable_eager_writes
+from .loop_local import LoopLocal
 from .settings import realtime_settings
 from .shutdown import on_server_shutdown
 from .streams import group_name
@@ -27,6 +27,7 @@ from .streams import group_name
 if TYPE_CHECKING:
     from .channel import Channel
     from .connection import CableConnection
+
 
 logger = logging.getLogger(__name__)
 
@@ -36,20 +37,7 @@ CONTROL = "cable.control"
 SHUTDOWN_GRACE = 3.0
 
 
-class Hub:
-    _by_loop: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = (
-        weakref.WeakKeyDictionary()
-    )
-
-    @classmethod
-    def current(cls) -> "Hub":
-        """The hub of the running event loop, made on first use."""
-        loop = asyncio.get_running_loop()
-        hub = cls._by_loop.get(loop)
-        if hub is None:
-            hub = cls._by_loop[loop] = cls()
-        return hub
-
+class Hub(LoopLocal):
     def __init__(self) -> None:
         self.layer = get_channel_layer(realtime_settings.CHANNEL_LAYER)
         # stream -> subscriptions (a dict keeps insertion order and O(1) removal)

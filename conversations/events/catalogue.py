@@ -58,6 +58,16 @@ CONTACT_VISIBLE = frozenset(
 )
 
 
+def saved_event(
+    instance: Any, created: bool, raw: bool, created_event: str, updated_event: str
+) -> str | None:
+    """The event a save means: created, updated if a reported field changed, else none."""
+    if raw or (not created and not instance.changed_fields()):
+        return None
+    instance.mark_saved()
+    return created_event if created else updated_event
+
+
 # Conversations ------------------------------------------------------------------------------
 
 
@@ -95,12 +105,9 @@ def conversation_events(conversation_id: int, events: list[str]) -> list[Event]:
 def message_saved(
     sender: Any, instance: Message, created: bool, raw: bool = False, **kwargs: Any
 ) -> None:
-    if raw:
+    event = saved_event(instance, created, raw, names.MESSAGE_CREATED, names.MESSAGE_UPDATED)
+    if event is None:
         return
-    if not created and not instance.changed_fields():
-        return
-    instance.mark_saved()
-    event = names.MESSAGE_CREATED if created else names.MESSAGE_UPDATED
     # echo_id is not stored: the sender's client matches its optimistic message by it.
     echo_id = getattr(instance, "echo_id", None)
     send_after_commit(partial(message_events, instance.pk, event, echo_id))
@@ -165,12 +172,9 @@ def typing_events(
 def contact_saved(
     sender: Any, instance: Contact, created: bool, raw: bool = False, **kwargs: Any
 ) -> None:
-    if raw:
+    event = saved_event(instance, created, raw, names.CONTACT_CREATED, names.CONTACT_UPDATED)
+    if event is None:
         return
-    if not created and not instance.changed_fields():
-        return
-    instance.mark_saved()
-    event = names.CONTACT_CREATED if created else names.CONTACT_UPDATED
     send_after_commit(partial(contact_events, instance.pk, event))
 
 

@@ -12,10 +12,10 @@ crashed process's subscribers go offline within ``PRESENCE_TTL``), and sends the
 import asyncio
 import logging
 import uuid
-import weakref
 
 from django.dispatch import Signal
 
+from ..loop_local import LoopLocal
 from ..settings import realtime_settings
 from .store import presence_store
 
@@ -26,19 +26,7 @@ logger = logging.getLogger(__name__)
 presence_changed = Signal()
 
 
-class PresenceTracker:
-    _by_loop: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, PresenceTracker]" = (
-        weakref.WeakKeyDictionary()
-    )
-
-    @classmethod
-    def current(cls) -> "PresenceTracker":
-        loop = asyncio.get_running_loop()
-        tracker = cls._by_loop.get(loop)
-        if tracker is None:
-            tracker = cls._by_loop[loop] = cls()
-        return tracker
-
+class PresenceTracker(LoopLocal):
     def __init__(self) -> None:
         self.store = presence_store()
         self._local: dict[str, tuple[str, str]] = {}  # session -> (group, member)
