@@ -38,6 +38,7 @@ def server_environment(redis_url: str, prefix: str) -> dict[str, str]:
             f"{db['PORT'] or 5432}/{db['NAME']}"
         )
         env.setdefault("SECRET_KEY", "test-server-secret-key-" + "x" * 30)
+        env.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
     env.update(
         REDIS_URL=redis_url,
         CARBONCHAT_CHANNEL_PREFIX=prefix,
