@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db import models
 
 from .models import (
     Account,
@@ -16,6 +17,9 @@ from .models import (
     TeamMember,
     User,
 )
+
+# Avatar URLs typed without a scheme are https (Django 6's default, chosen now).
+URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
 class AccountUserInline(admin.TabularInline):
@@ -38,6 +42,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["id", "email", "name", "display_name", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_active", "account_users__account"]
     search_fields = ["email", "name", "display_name"]
+    formfield_overrides = URL_FIELDS
     # Tokens are credentials: never shown in the admin (they are printed by seed_demo and
     # returned by the API to their owner only).
     fieldsets = [
@@ -115,6 +120,8 @@ class ContactAdmin(admin.ModelAdmin):
     list_display = ["id", "name", "email", "phone_number", "identifier", "account", "created_at"]
     list_filter = ["account"]
     search_fields = ["name", "email", "phone_number", "identifier"]
+    readonly_fields = ["created_at", "updated_at"]
+    formfield_overrides = URL_FIELDS
     inlines = [ContactInboxInline]
 
 

@@ -17,7 +17,7 @@ class Account(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     # The last display id handed out; see Conversation.save for how it is taken safely.
     last_conversation_display_id = models.PositiveIntegerField(default=0, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -54,7 +54,7 @@ class AccountUser(TracksChanges):
         max_length=16, choices=Availability.choices, default=Availability.ONLINE
     )
     auto_offline = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["id"]

@@ -35,7 +35,7 @@ class Contact(TracksChanges):
     avatar_url = models.URLField(max_length=1024, blank=True)
     additional_attributes = models.JSONField(default=dict, blank=True)
     custom_attributes = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -69,7 +69,7 @@ class ContactInbox(models.Model):
     source_id = models.CharField(max_length=255, default=new_source_id)
     pubsub_token = models.CharField(max_length=64, unique=True, default=new_pubsub_token)
     hmac_verified = models.BooleanField(default=False)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

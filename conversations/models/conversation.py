@@ -55,7 +55,7 @@ class Conversation(TracksChanges):
     agent_last_seen_at = models.DateTimeField(null=True, blank=True)
     contact_last_seen_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(default=timezone.now)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -19,7 +19,7 @@ class Inbox(models.Model):
     channel_type = models.CharField(max_length=32, choices=ChannelType.choices)
     # Public: it addresses the inbox in client API paths. Not a credential.
     identifier = models.CharField(max_length=64, unique=True, default=new_inbox_identifier)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -35,7 +35,7 @@ class InboxMember(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="inbox_memberships"
     )
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["id"]

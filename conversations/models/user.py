@@ -43,7 +43,7 @@ class User(TracksChanges, AbstractBaseUser, PermissionsMixin):
     access_token = models.CharField(max_length=64, unique=True, default=new_access_token)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = UserManager()
