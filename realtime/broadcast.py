@@ -18,8 +18,16 @@ from .settings import realtime_settings
 from .streams import group_name
 
 
+class MessageTooLarge(ValueError):
+    """A broadcast larger than ``REALTIME["MAX_BROADCAST_BYTES"]``: no socket could receive it."""
+
+
 def encode(message: Mapping[str, Any] | str) -> str:
-    return message if isinstance(message, str) else protocol.dumps(message)
+    payload = message if isinstance(message, str) else protocol.dumps(message)
+    limit = realtime_settings.MAX_BROADCAST_BYTES
+    if len(payload) > limit // 4 and len(payload.encode("utf-8")) > limit:
+        raise MessageTooLarge(f"a {len(payload)}-character broadcast exceeds {limit} bytes")
+    return payload
 
 
 async def abroadcast(

@@ -133,7 +133,16 @@ class CableConnection:
             return
         try:
             await self._send({"type": "websocket.send", "text": text})
-        except Exception:
+        except Exception as exc:
+            if type(exc).__name__ == "PayloadExceededError":
+                # autobahn refuses frames over daphne's message limit (1 MiB by default); the
+                # socket is fine, only this frame is not sent.
+                logger.error(
+                    "cable: a %d-character frame exceeds the server's message limit "
+                    "and was not sent",
+                    len(text),
+                )
+                return
             # The socket went away under us; the disconnect event will clean up.
             self.closed = True
             return

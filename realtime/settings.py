@@ -31,6 +31,9 @@ DEFAULTS: dict[str, Any] = {
     # Past it: disconnect "too_many_commands".
     "COMMAND_RATE": 20.0,
     "COMMAND_BURST": 100,
+    # Largest broadcast payload (bytes). daphne will not send a WebSocket message over 1 MiB
+    # (its --websocket_max_message_size), so larger broadcasts are refused when published.
+    "MAX_BROADCAST_BYTES": 1_000_000,
     # Output queued for one socket (bytes) past which its client is disconnected "too_slow".
     "MAX_QUEUED_BYTES": 4 * 1024 * 1024,
     # Origins allowed to open /cable (None: any). Others: disconnect "unauthorized".

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.db import transaction
 
-from realtime.broadcast import broadcast, control
+from realtime.broadcast import MessageTooLarge, broadcast, control
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +68,8 @@ def _send(build: Callable[[], Iterable[Event]]) -> None:
             broadcast(
                 event.streams, {"event": event.name, "data": event.data}, exclude=event.exclude
             )
+        except MessageTooLarge as exc:
+            logger.error("events: %s was lost: %s", event.name, exc)
         except Exception:
             # Never silent: a broadcast the channel layer refused is reported as lost.
             logger.exception("events: %s to %d streams was lost", event.name, len(event.streams))
