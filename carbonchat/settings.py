@@ -170,6 +170,11 @@ REALTIME = {
     },
     "SERVER_PROCESSES": int(os.environ.get("WEB_CONCURRENCY", "1") or 1),
     "ALLOWED_ORIGINS": _env_list("CABLE_ALLOWED_ORIGINS", []) or None,
+    "HISTORY_STORE": (
+        "realtime.history.redis.RedisHistoryStore"
+        if REDIS_URL
+        else "realtime.history.memory.MemoryHistoryStore"
+    ),
     "PRESENCE_STORE": (
         "realtime.presence.redis.RedisPresenceStore"
         if REDIS_URL

@@ -13,6 +13,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from . import protocol
+from .history.store import history_store
 from .hub import BROADCAST, CONTROL
 from .settings import realtime_settings
 from .streams import group_name
@@ -40,15 +41,21 @@ async def abroadcast(
     pick streams that do not overlap for one subscriber.
     """
     payload = encode(message)
+    targets = list(dict.fromkeys(streams))
     layer = get_channel_layer(realtime_settings.CHANNEL_LAYER)
+    # Kept in each stream's history with its position, so reconnecting clients can catch up.
+    # A broadcast that skips someone (typing indicators) is ephemeral: no history, no position.
+    history = history_store()
+    positions = await history.append(targets, payload) if history and exclude is None else {}
+
+    def envelope(stream: str) -> dict[str, Any]:
+        message = {"type": BROADCAST, "stream": stream, "payload": payload, "exclude": exclude}
+        if stream in positions:
+            message["epoch"], message["offset"] = positions[stream]
+        return message
+
     await asyncio.gather(
-        *(
-            layer.group_send(
-                group_name(stream),
-                {"type": BROADCAST, "stream": stream, "payload": payload, "exclude": exclude},
-            )
-            for stream in dict.fromkeys(streams)
-        )
+        *(layer.group_send(group_name(stream), envelope(stream)) for stream in targets)
     )
 
 

@@ -59,6 +59,8 @@ class Channel:
         self.streams: set[str] = set()
         self.subscriber_key: str | None = None
         self.rejected = False
+        # While history is replayed, live broadcasts wait here: (stream, offset, frame).
+        self.held: list[tuple[str, int | None, str]] | None = None
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} streams={sorted(self.streams)}>"

@@ -9,12 +9,14 @@ delivers to the socket directly and the channel layer is used once per process.
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from . import protocol
+from . import protocol, sessions
 from .backpressure import queued_bytes, transport_of
 from .channel import Channel, UnknownAction
+from .history.store import HistoryUnavailable, history_store
 from .hub import Hub
 from .ratelimit import TokenBucket
 from .registry import channel_registry
@@ -55,6 +57,9 @@ class CableConnection:
         self.closed = False
         self.finished = asyncio.Event()
         self._transport = transport_of(send)
+        # Extended protocol (actioncable-v1-ext-json): positions, history, session restore.
+        self.extended = False
+        self.sid: str | None = None
         self._bucket = TokenBucket(realtime_settings.COMMAND_RATE, realtime_settings.COMMAND_BURST)
 
     # Lifecycle --------------------------------------------------------------------------------
@@ -85,7 +90,8 @@ class CableConnection:
 
     async def _handshake(self) -> bool:
         offered = self.scope.get("subprotocols") or []
-        if offered and protocol.SUBPROTOCOL not in offered:
+        chosen = next((p for p in protocol.SUPPORTED_SUBPROTOCOLS if p in offered), None)
+        if offered and chosen is None:
             # The stock client offers actioncable-v1-json; one that offers only protocols we
             # do not speak is refused before the upgrade (HTTP 403), not left to guess.
             logger.info("cable: refused a connection offering only %s", offered[:4])
@@ -94,16 +100,37 @@ class CableConnection:
         # A client offering no subprotocol at all is the raw-WebSocket example of the public
         # docs: it speaks the same JSON, so it is accepted without a subprotocol header.
         accept: dict[str, Any] = {"type": "websocket.accept"}
-        if offered:
-            accept["subprotocol"] = protocol.SUBPROTOCOL
+        if chosen:
+            accept["subprotocol"] = chosen
+        self.extended = chosen == protocol.EXTENDED_SUBPROTOCOL and history_store() is not None
         await self._send(accept)
         if not self._origin_allowed():
             logger.info("cable: refused a connection from a disallowed origin")
             await self.close(protocol.REASON_UNAUTHORIZED, reconnect=False)
             return False
         self.hub.attach(self)
-        await self.send_text(protocol.WELCOME)
+        if not self.extended:
+            await self.send_text(protocol.WELCOME)
+            return True
+        self.sid = uuid.uuid4().hex
+        restored = await self._restore(sessions.restore_sid(self.scope))
+        await self.send_text(protocol.welcome(sid=self.sid, restored_ids=restored))
+        for identifier in restored or ():
+            await self._confirmed(self.subscriptions[identifier])
         return True
+
+    async def _restore(self, sid: str | None) -> list[str] | None:
+        """Re-establish a previous session's subscriptions, each authorised again."""
+        identifiers = await sessions.take(sid) if sid else None
+        if not identifiers:
+            return None
+        restored = []
+        for identifier in identifiers:
+            channel = await self._authorized_channel(identifier)
+            if channel is not None:
+                self.subscriptions[identifier] = channel
+                restored.append(identifier)
+        return restored
 
     def _origin_allowed(self) -> bool:
         allowed = realtime_settings.ALLOWED_ORIGINS
@@ -116,6 +143,12 @@ class CableConnection:
     async def _teardown(self) -> None:
         self.hub.detach(self)
         subscriptions, self.subscriptions = self.subscriptions, {}
+        if self.sid is not None and subscriptions:
+            # A client that comes back with this sid gets its subscriptions restored.
+            try:
+                await sessions.keep(self.sid, list(subscriptions))
+            except Exception:
+                logger.exception("cable: could not keep the session for restore")
         for channel in subscriptions.values():
             await self._drop(channel)
 
@@ -206,53 +239,128 @@ class CableConnection:
             logger.info("cable: ignored a frame: %s", exc)
             return
         if command.command == "subscribe":
-            await self._subscribe(command.identifier)
+            await self._subscribe(command.identifier, command.history)
         elif command.command == "unsubscribe":
             await self._unsubscribe(command.identifier)
-        else:
+        elif command.command == "message":
             await self._message(command.identifier, command.data)
+        elif command.command == "history":
+            await self._history(command.identifier, command.history)
+        # "pong" (extended protocol keep-alive) needs no answer.
 
-    async def _subscribe(self, identifier: Any) -> None:
+    async def _subscribe(self, identifier: Any, history: Any = None) -> None:
         if isinstance(identifier, str) and identifier in self.subscriptions:
             # The stock client re-sends subscribe every 500 ms until it hears back: confirm
             # again, deliver once.
             await self.send_text(protocol.confirm_subscription(identifier))
             return
+        if len(self.subscriptions) >= realtime_settings.MAX_SUBSCRIPTIONS:
+            logger.info("cable: rejected a subscription past MAX_SUBSCRIPTIONS")
+            await self.send_text(protocol.reject_subscription(identifier))
+            return
+        channel = await self._authorized_channel(identifier)
+        if channel is None or self.closed:
+            await self.send_text(protocol.reject_subscription(identifier))
+            return
+        self.subscriptions[identifier] = channel
+        await self.send_text(protocol.confirm_subscription(identifier))
+        await self._confirmed(channel)
+        if history is not None and self.extended:
+            await self._replay(channel, history)
+
+    async def _authorized_channel(self, identifier: Any) -> Channel | None:
+        """A subscription to ``identifier`` if its channel authorises it (reasons go to the log)."""
         try:
             params = protocol.parse_identifier(
                 identifier, max_length=realtime_settings.MAX_IDENTIFIER_LENGTH
             )
         except protocol.ProtocolError as exc:
             logger.info("cable: rejected a subscription: %s", exc)
-            await self.send_text(protocol.reject_subscription(identifier))
-            return
+            return None
         channel_class = channel_registry.get(params["channel"])
         if channel_class is None:
             logger.info(
                 "cable: rejected a subscription to unknown channel %s", describe(identifier)
             )
-            await self.send_text(protocol.reject_subscription(identifier))
-            return
-        if len(self.subscriptions) >= realtime_settings.MAX_SUBSCRIPTIONS:
-            logger.info("cable: rejected a subscription past MAX_SUBSCRIPTIONS")
-            await self.send_text(protocol.reject_subscription(identifier))
-            return
+            return None
         channel = channel_class(self, identifier, params)
         try:
             await channel.subscribed()
         except Exception:
             logger.exception("cable: %s.subscribed() failed", channel_class.__name__)
             channel.reject()
-        if channel.rejected or self.closed:
+        if channel.rejected:
             await channel.stop_all_streams()
-            await self.send_text(protocol.reject_subscription(identifier))
-            return
-        self.subscriptions[identifier] = channel
-        await self.send_text(protocol.confirm_subscription(identifier))
+            return None
+        return channel
+
+    async def _confirmed(self, channel: Channel) -> None:
         try:
             await channel.confirmed()
         except Exception:
-            logger.exception("cable: %s.confirmed() failed", channel_class.__name__)
+            logger.exception("cable: %s.confirmed() failed", type(channel).__name__)
+
+    # Extended protocol: history --------------------------------------------------------------
+
+    async def _history(self, identifier: Any, request: Any) -> None:
+        channel = self.subscriptions.get(identifier) if isinstance(identifier, str) else None
+        if channel is None or not self.extended:
+            logger.info("cable: history for a subscription this connection does not hold")
+            await self.send_text(protocol.reject_history(identifier))
+            return
+        await self._replay(channel, request)
+
+    async def _replay(self, channel: Channel, request: Any) -> None:
+        """Send what the client missed, in order, then ``confirm_history``.
+
+        Live broadcasts for the subscription are held while the history is read, then sent
+        after it, skipping the ones the replay already delivered (same stream and offset): one
+        ordered stream with nothing twice.
+        """
+        store = history_store()
+        positions = request.get("streams") if isinstance(request, dict) else None
+        since = request.get("since") if isinstance(request, dict) else None
+        if store is None or not isinstance(positions, dict | None):
+            await self.send_text(protocol.reject_history(channel.identifier))
+            return
+        positions = positions or {}
+        channel.held = []
+        sent: dict[str, int] = {}
+        try:
+            for stream in sorted(channel.streams):
+                position = positions.get(stream)
+                if isinstance(position, dict) and "epoch" in position and "offset" in position:
+                    epoch = str(position["epoch"])
+                    entries = await store.after(stream, epoch, int(position["offset"]))
+                elif isinstance(since, int | float) and not isinstance(since, bool):
+                    epoch, entries = await store.since(stream, float(since))
+                else:
+                    continue
+                for entry in entries:
+                    await self.send_text(
+                        channel.frame_prefix
+                        + entry.payload
+                        + protocol.position_suffix(stream, epoch, entry.offset)
+                    )
+                    sent[stream] = entry.offset
+        except (HistoryUnavailable, ValueError, TypeError) as exc:
+            logger.info("cable: history refused for %s: %s", channel.name, exc)
+            await self._release(channel, sent)
+            await self.send_text(protocol.reject_history(channel.identifier))
+            return
+        except Exception:
+            logger.exception("cable: reading history failed")
+            await self._release(channel, sent)
+            await self.send_text(protocol.reject_history(channel.identifier))
+            return
+        await self._release(channel, sent)
+        await self.send_text(protocol.confirm_history(channel.identifier))
+
+    async def _release(self, channel: Channel, sent: dict[str, int]) -> None:
+        held, channel.held = channel.held or [], None
+        for stream, offset, frame in held:
+            if offset is None or offset > sent.get(stream, 0):
+                await self.send_text(frame)
 
     async def _unsubscribe(self, identifier: Any) -> None:
         channel = self.subscriptions.pop(identifier, None) if isinstance(identifier, str) else None

@@ -164,12 +164,24 @@ class Hub(LoopLocal):
         if kind == BROADCAST:
             payload: str = message["payload"]
             exclude = message.get("exclude")
+            # Extended-protocol sockets also get the message's position in its stream.
+            positioned = None
+            if message.get("offset") is not None:
+                positioned = payload + protocol.position_suffix(
+                    message["stream"], message["epoch"], message["offset"]
+                )
+            plain = payload + "}"
             for channel in list(subscribers):
                 if exclude is not None and channel.subscriber_key == exclude:
                     continue
-                await channel.connection.send_text(
-                    protocol.broadcast_frame(channel.frame_prefix, payload)
-                )
+                connection = channel.connection
+                tail = positioned if positioned is not None and connection.extended else plain
+                if channel.held is not None:  # replaying history: after it, in order
+                    channel.held.append(
+                        (message["stream"], message.get("offset"), channel.frame_prefix + tail)
+                    )
+                    continue
+                await connection.send_text(channel.frame_prefix + tail)
         elif kind == CONTROL:
             # Handled before anything that arrives after it (a revoked subscription must not
             # receive the next event), concurrently across subscriptions. Control messages

@@ -11,7 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 SUBPROTOCOL = "actioncable-v1-json"
-SUPPORTED_SUBPROTOCOLS = (SUBPROTOCOL,)
+# AnyCable's extended protocol: session ids, stream positions, history (resumable delivery).
+EXTENDED_SUBPROTOCOL = "actioncable-v1-ext-json"
+SUPPORTED_SUBPROTOCOLS = (EXTENDED_SUBPROTOCOL, SUBPROTOCOL)
 
 # Reasons in disconnect frames. The stock client only logs the reason; "reconnect" decides
 # whether it tries again.
@@ -22,7 +24,7 @@ REASON_FRAME_TOO_LARGE = "frame_too_large"
 REASON_TOO_MANY_COMMANDS = "too_many_commands"
 REASON_TOO_SLOW = "too_slow"
 
-COMMANDS = frozenset({"subscribe", "unsubscribe", "message"})
+COMMANDS = frozenset({"subscribe", "unsubscribe", "message", "history", "pong"})
 
 
 def dumps(value: Any) -> str:
@@ -31,6 +33,28 @@ def dumps(value: Any) -> str:
 
 
 WELCOME = dumps({"type": "welcome"})
+
+
+def welcome(*, sid: str | None = None, restored_ids: list[str] | None = None) -> str:
+    if sid is None:
+        return WELCOME
+    frame: dict[str, Any] = {"type": "welcome", "sid": sid}
+    if restored_ids is not None:
+        frame.update(restored=True, restored_ids=restored_ids)
+    return dumps(frame)
+
+
+def confirm_history(identifier: Any) -> str:
+    return dumps({"identifier": identifier, "type": "confirm_history"})
+
+
+def reject_history(identifier: Any) -> str:
+    return dumps({"identifier": identifier, "type": "reject_history"})
+
+
+def position_suffix(stream: str, epoch: str, offset: int) -> str:
+    """What an extended-protocol broadcast frame adds after its message, closing brace included."""
+    return f',"stream_id":{dumps(stream)},"epoch":{dumps(epoch)},"offset":{int(offset)}}}'
 
 
 def ping(now: int) -> str:
@@ -70,6 +94,8 @@ class Command:
     # finds its subscription by string equality (never re-serialise it).
     identifier: Any
     data: Any = None
+    # Extended protocol: the positions (or time) to replay from.
+    history: Any = None
 
 
 def parse_command(text: str) -> Command:
@@ -83,7 +109,12 @@ def parse_command(text: str) -> Command:
     command = frame.get("command")
     if command not in COMMANDS:
         raise ProtocolError(f"unknown command {command!r}")
-    return Command(command=command, identifier=frame.get("identifier"), data=frame.get("data"))
+    return Command(
+        command=command,
+        identifier=frame.get("identifier"),
+        data=frame.get("data"),
+        history=frame.get("history"),
+    )
 
 
 def parse_identifier(identifier: Any, *, max_length: int) -> dict[str, Any]:

@@ -43,6 +43,11 @@ DEFAULTS: dict[str, Any] = {
     # Under daphne, send each frame at once instead of on the reactor's next turn (see
     # realtime/eager_writes.py): about twice the fan-out rate.
     "EAGER_WRITES": True,
+    # Stream history for resumable delivery (actioncable-v1-ext-json): the store (None: off),
+    # how many messages and for how many seconds each stream keeps.
+    "HISTORY_STORE": "realtime.history.memory.MemoryHistoryStore",
+    "HISTORY_LIMIT": 100,
+    "HISTORY_TTL": 300.0,
     # Presence: where it lives (in-process, or Redis for several processes) and its timings.
     "PRESENCE_STORE": "realtime.presence.memory.MemoryPresenceStore",
     # A session not refreshed for this long is offline (a crashed process's subscribers).
@@ -86,9 +91,11 @@ realtime_settings = RealtimeSettings(DEFAULTS)
 def _reload_realtime_settings(*, setting: str, **kwargs: Any) -> None:
     if setting in {"REALTIME", "CHANNEL_LAYERS"}:
         realtime_settings.reload()
+        from .history.store import reset_history_store
         from .presence.store import reset_presence_store
 
         reset_presence_store()
+        reset_history_store()
         from .registry import channel_registry
 
         channel_registry.reload()

@@ -34,12 +34,15 @@ def fast_password_hashing(settings):
 def fresh_presence():
     # The in-process presence store outlives a test; ids repeat across tests.
     from conversations.presence import forget_all_presence
+    from realtime.history.store import reset_history_store
     from realtime.presence.store import reset_presence_store
 
     reset_presence_store()
+    reset_history_store()
     forget_all_presence()
     yield
     reset_presence_store()
+    reset_history_store()
     forget_all_presence()
 
 

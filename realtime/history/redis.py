@@ -1,0 +1,91 @@
+"""
+History in Redis Streams, shared by every server process.
+
+Per stream: a counter (``INCR``) giving offsets 1, 2, 3…, and a Redis Stream whose entry ids are
+``<offset>-1`` with the payload and its time, trimmed to ``HISTORY_LIMIT`` entries; both keys
+expire ``HISTORY_TTL`` after the last append. The epoch is a random key created once: if Redis
+loses its data the epoch key is gone too, a new one is made, and old positions are refused.
+"""
+
+import asyncio
+import uuid
+
+import redis.asyncio as aioredis
+from django.conf import settings
+
+from ..settings import realtime_settings
+from .store import Entry, HistoryStore, HistoryUnavailable
+
+
+class RedisHistoryStore(HistoryStore):
+    def __init__(self, clock=None, url: str | None = None, prefix: str | None = None) -> None:
+        super().__init__(clock)
+        self.url = url or getattr(settings, "REDIS_URL", "") or "redis://127.0.0.1:6379/0"
+        self.prefix = f"{prefix or realtime_settings.GROUP_PREFIX}:history"
+        self._clients: dict[int, aioredis.Redis] = {}
+
+    @property
+    def redis(self) -> aioredis.Redis:
+        loop = asyncio.get_running_loop()
+        client = self._clients.get(id(loop))
+        if client is None:
+            client = self._clients[id(loop)] = aioredis.Redis.from_url(
+                self.url, decode_responses=True
+            )
+        return client
+
+    async def epoch(self) -> str:
+        key = f"{self.prefix}:epoch"
+        await self.redis.set(key, uuid.uuid4().hex[:12], nx=True)
+        return await self.redis.get(key)
+
+    async def append(self, streams: list[str], payload: str) -> dict[str, tuple[str, int]]:
+        epoch = await self.epoch()
+        now = self.clock()
+        keep = int(self.ttl) + 1
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for stream in streams:
+                pipe.incr(f"{self.prefix}:n:{stream}")
+                pipe.expire(f"{self.prefix}:n:{stream}", keep)
+            counters = (await pipe.execute())[::2]
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for stream, offset in zip(streams, counters, strict=True):
+                key = f"{self.prefix}:s:{stream}"
+                pipe.xadd(
+                    key,
+                    {"p": payload, "t": repr(now)},
+                    id=f"{offset}-1",
+                    maxlen=self.limit,
+                    approximate=False,
+                )
+                pipe.expire(key, keep)
+            await pipe.execute()
+        return {
+            stream: (epoch, int(offset)) for stream, offset in zip(streams, counters, strict=True)
+        }
+
+    def _entries(self, rows: list) -> list[Entry]:
+        return [
+            Entry(int(entry_id.split("-")[0]), float(fields["t"]), fields["p"])
+            for entry_id, fields in rows
+        ]
+
+    async def after(self, stream: str, epoch: str, offset: int) -> list[Entry]:
+        if epoch != await self.epoch():
+            raise HistoryUnavailable(f"epoch {epoch!r} is gone")
+        key = f"{self.prefix}:s:{stream}"
+        first = await self.redis.xrange(key, count=1)
+        last_offset = int(await self.redis.get(f"{self.prefix}:n:{stream}") or 0)
+        oldest = int(first[0][0].split("-")[0]) if first else last_offset + 1
+        if offset + 1 < oldest:
+            raise HistoryUnavailable(f"offsets before {oldest} were dropped")
+        entries = self._entries(await self.redis.xrange(key, min=f"({offset}-1"))
+        horizon = self.clock() - self.ttl
+        return [e for e in entries if e.at >= horizon]
+
+    async def since(self, stream: str, timestamp: float) -> tuple[str, list[Entry]]:
+        if timestamp < self.clock() - self.ttl:
+            raise HistoryUnavailable("older than the history keeps")
+        epoch = await self.epoch()
+        entries = self._entries(await self.redis.xrange(f"{self.prefix}:s:{stream}"))
+        return epoch, [e for e in entries if e.at >= timestamp]

@@ -1,0 +1,171 @@
+"""
+Resumable delivery over AnyCable's extended protocol (actioncable-v1-ext-json): positions on
+broadcasts, history replay, session restore; plain actioncable-v1-json clients unchanged.
+"""
+
+import json
+import time
+
+import pytest
+
+from conversations import streams
+from realtime.broadcast import abroadcast
+from realtime.testing import CableTestClient
+
+from .audience import contact_identifier
+
+EXT = "actioncable-v1-ext-json"
+PRESENCE = frozenset({"presence.update"})
+
+
+async def ext_client(path: str = "/cable") -> tuple[CableTestClient, dict]:
+    client = CableTestClient(path=path, subprotocols=[EXT, "actioncable-v1-json"])
+    assert await client.connect(expect_welcome=False)
+    assert client.subprotocol == EXT
+    welcome = await client.receive()
+    assert welcome["type"] == "welcome" and len(welcome["sid"]) >= 16
+    return client, welcome
+
+
+async def subscribe(client: CableTestClient, identifier: dict, **extra) -> None:
+    frame = {"command": "subscribe", "identifier": json.dumps(identifier), **extra}
+    await client.send_raw(json.dumps(frame))
+    reply = await client.receive(types={"confirm_subscription", "reject_subscription"})
+    assert reply["type"] == "confirm_subscription"
+
+
+async def events(client: CableTestClient, count: int) -> list[dict]:
+    return [await client.receive(ignore_events=PRESENCE) for _ in range(count)]
+
+
+async def send(world, n: int) -> None:
+    await abroadcast(
+        [streams.contact_session(world.session.id)], {"event": "message.created", "data": {"n": n}}
+    )
+
+
+async def test_broadcasts_carry_positions_for_ext_clients_only(world):
+    ext, _ = await ext_client()
+    await subscribe(ext, contact_identifier(world.session))
+    plain = CableTestClient()
+    assert await plain.connect()
+    await plain.subscribe(contact_identifier(world.session))
+    await send(world, 1)
+    [frame] = await events(ext, 1)
+    assert frame["stream_id"] == streams.contact_session(world.session.id)
+    assert isinstance(frame["epoch"], str) and isinstance(frame["offset"], int)
+    await send(world, 2)
+    [second] = await events(ext, 1)
+    assert second["offset"] == frame["offset"] + 1 and second["epoch"] == frame["epoch"]
+    [plain_frame, _] = await events(plain, 2)
+    assert set(plain_frame) == {"identifier", "message"}  # exactly the frame it always saw
+    await ext.disconnect()
+    await plain.disconnect()
+
+
+async def test_history_replays_what_was_missed_in_order(world):
+    ident = contact_identifier(world.session)
+    client, _ = await ext_client()
+    await subscribe(client, ident)
+    for n in range(1, 6):
+        await send(world, n)
+    frames = await events(client, 5)
+    seen = frames[1]  # the client saw up to n=2, say, and missed the rest
+    await client.send_raw(
+        json.dumps(
+            {
+                "command": "history",
+                "identifier": json.dumps(ident),
+                "history": {
+                    "streams": {
+                        seen["stream_id"]: {"epoch": seen["epoch"], "offset": seen["offset"]}
+                    }
+                },
+            }
+        )
+    )
+    replayed = await events(client, 4)
+    assert [f["message"]["data"]["n"] for f in replayed[:3]] == [3, 4, 5]
+    assert [f["offset"] for f in replayed[:3]] == [seen["offset"] + k for k in (1, 2, 3)]
+    assert replayed[3] == {"identifier": json.dumps(ident), "type": "confirm_history"}
+    await client.disconnect()
+
+
+async def test_history_from_another_epoch_or_beyond_the_limit_is_rejected(world, settings):
+    settings.REALTIME = {**settings.REALTIME, "HISTORY_LIMIT": 3}
+    ident = contact_identifier(world.session)
+    client, _ = await ext_client()
+    await subscribe(client, ident)
+    for n in range(1, 7):
+        await send(world, n)
+    frames = await events(client, 6)
+    stream, epoch = frames[0]["stream_id"], frames[0]["epoch"]
+    for position in ({"epoch": "another-epoch", "offset": 5}, {"epoch": epoch, "offset": 1}):
+        await client.send_raw(
+            json.dumps(
+                {
+                    "command": "history",
+                    "identifier": json.dumps(ident),
+                    "history": {"streams": {stream: position}},
+                }
+            )
+        )
+        assert await client.receive() == {"identifier": json.dumps(ident), "type": "reject_history"}
+    await client.disconnect()
+
+
+async def test_subscribe_with_history_since_a_time(world):
+    ident = contact_identifier(world.session)
+    for n in range(1, 4):
+        await send(world, n)  # before anyone listens; kept in the stream's history
+    client, _ = await ext_client()
+    await subscribe(client, ident, history={"since": int(time.time()) - 60, "streams": {}})
+    # The stream's history also holds the world's conversation.created, sent before these.
+    frames = await events(client, 5)
+    assert frames[0]["message"]["event"] == "conversation.created"
+    assert [f["message"]["data"]["n"] for f in frames[1:4]] == [1, 2, 3]
+    assert frames[4]["type"] == "confirm_history"
+    await client.disconnect()
+
+
+async def test_a_session_is_restored_with_its_sid(world):
+    ident = contact_identifier(world.session)
+    first, welcome = await ext_client()
+    await subscribe(first, ident)
+    await first.disconnect()
+    second, restored = await ext_client(path=f"/cable?sid={welcome['sid']}")
+    assert restored["restored"] is True and restored["restored_ids"] == [json.dumps(ident)]
+    await send(world, 7)  # delivered without a new subscribe
+    [frame] = await events(second, 1)
+    assert frame["message"]["data"] == {"n": 7} and frame["identifier"] == json.dumps(ident)
+    await second.disconnect()
+    # A sid restores once.
+    third, again = await ext_client(path=f"/cable?sid={welcome['sid']}")
+    assert "restored" not in again
+    await third.disconnect()
+
+
+async def test_restore_authorises_again(world):
+    from conversations.models import ContactInbox
+
+    ident = contact_identifier(world.session)
+    first, welcome = await ext_client()
+    await subscribe(first, ident)
+    await first.disconnect()
+    await ContactInbox.objects.filter(pk=world.session.pk).adelete()
+    second, restored = await ext_client(path=f"/cable?sid={welcome['sid']}")
+    assert restored["restored"] is True and restored["restored_ids"] == []
+    await second.disconnect()
+
+
+@pytest.mark.parametrize("request_body", [None, "x", {"streams": []}, {"streams": {"s": 1}}])
+async def test_malformed_history_requests_are_answered(world, request_body):
+    ident = contact_identifier(world.session)
+    client, _ = await ext_client()
+    await subscribe(client, ident)
+    await client.send_raw(
+        json.dumps({"command": "history", "identifier": json.dumps(ident), "history": request_body})
+    )
+    reply = await client.receive(ignore_events=PRESENCE)
+    assert reply["type"] in {"confirm_history", "reject_history"}
+    await client.disconnect()
