@@ -61,6 +61,9 @@ class Channel:
         self.rejected = False
         # While history is replayed, live broadcasts wait here: (stream, offset, frame).
         self.held: list[tuple[str, int | None, str]] | None = None
+        self.replaying = False
+        # Highest offset per stream already sent by a history replay (live copies are skipped).
+        self.replayed: dict[str, int] = {}
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} streams={sorted(self.streams)}>"

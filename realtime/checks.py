@@ -29,6 +29,7 @@ def check_realtime_settings(app_configs: Any = None, **kwargs: Any) -> list[Chec
         "MAX_IDENTIFIER_LENGTH",
         "MAX_SUBSCRIPTIONS",
         "MAX_QUEUED_BYTES",
+        "SLOW_CLIENT_GRACE",
         "MAX_BROADCAST_BYTES",
         "COMMAND_RATE",
         "COMMAND_BURST",

@@ -26,8 +26,8 @@ logger = logging.getLogger(__name__)
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
-# Seconds a slow client's socket may take to drain before it is aborted.
-SLOW_CLIENT_GRACE = 5.0
+# Seconds a restored subscription holds live broadcasts waiting for the client's history request.
+RESTORE_HOLD = 5.0
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 
 
@@ -60,6 +60,7 @@ class CableConnection:
         # Extended protocol (actioncable-v1-ext-json): positions, history, session restore.
         self.extended = False
         self.sid: str | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
         self._bucket = TokenBucket(realtime_settings.COMMAND_RATE, realtime_settings.COMMAND_BURST)
 
     # Lifecycle --------------------------------------------------------------------------------
@@ -125,12 +126,23 @@ class CableConnection:
         if not identifiers:
             return None
         restored = []
+        loop = asyncio.get_running_loop()
         for identifier in identifiers:
-            channel = await self._authorized_channel(identifier)
+            # Held until the client asks for what it missed (it does right after the welcome),
+            # so the missed messages come before the live ones.
+            channel = await self._authorized_channel(identifier, hold=True)
             if channel is not None:
                 self.subscriptions[identifier] = channel
                 restored.append(identifier)
+                loop.call_later(RESTORE_HOLD, self._release_later, channel)
         return restored
+
+    def _release_later(self, channel: Channel) -> None:
+        """A restored subscription whose client never asked for history: stop holding."""
+        if channel.held is not None and not channel.replaying:
+            task = asyncio.ensure_future(self._release(channel, {}))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     def _origin_allowed(self) -> bool:
         allowed = realtime_settings.ALLOWED_ORIGINS
@@ -187,9 +199,12 @@ class CableConnection:
     async def _let_go_slow_client(self) -> None:
         """The client stopped reading: stop queueing for it, say why, and hang up.
 
-        The disconnect frame waits behind what is queued; the socket closes once that drains,
-        or is aborted after SLOW_CLIENT_GRACE seconds. Either way nothing more is queued, so
-        one slow client costs at most MAX_QUEUED_BYTES and never holds up the others.
+        The disconnect frame waits behind what is queued; a client that reads again gets it and
+        closes (the ActionCable and AnyCable clients do on a disconnect frame). One that does
+        not is aborted after REALTIME["SLOW_CLIENT_GRACE"] seconds. No WebSocket close frame is
+        sent: autobahn would drop the connection one second later if the client had not yet
+        read up to it, losing the frame that says why. Either way nothing more is
+        queued, so one slow client costs at most MAX_QUEUED_BYTES and never holds up others.
         """
         logger.info("cable: disconnecting a client that stopped reading (too_slow)")
         transport = self._transport
@@ -197,9 +212,9 @@ class CableConnection:
         self.closed = True
         with contextlib.suppress(Exception):
             await self._send({"type": "websocket.send", "text": frame})
-        transport.loseConnection()
         asyncio.get_running_loop().call_later(
-            SLOW_CLIENT_GRACE, lambda: transport.connected and transport.abortConnection()
+            realtime_settings.SLOW_CLIENT_GRACE,
+            lambda: transport.connected and transport.abortConnection(),
         )
 
     async def close(self, reason: str, *, reconnect: bool) -> None:
@@ -258,18 +273,23 @@ class CableConnection:
             logger.info("cable: rejected a subscription past MAX_SUBSCRIPTIONS")
             await self.send_text(protocol.reject_subscription(identifier))
             return
-        channel = await self._authorized_channel(identifier)
+        replaying = history is not None and self.extended
+        channel = await self._authorized_channel(identifier, hold=replaying)
         if channel is None or self.closed:
             await self.send_text(protocol.reject_subscription(identifier))
             return
         self.subscriptions[identifier] = channel
         await self.send_text(protocol.confirm_subscription(identifier))
         await self._confirmed(channel)
-        if history is not None and self.extended:
+        if replaying:
             await self._replay(channel, history)
 
-    async def _authorized_channel(self, identifier: Any) -> Channel | None:
-        """A subscription to ``identifier`` if its channel authorises it (reasons go to the log)."""
+    async def _authorized_channel(self, identifier: Any, *, hold: bool = False) -> Channel | None:
+        """A subscription to ``identifier`` if its channel authorises it (reasons go to the log).
+
+        With ``hold``, broadcasts wait from the moment it follows its streams until history
+        has been replayed, so nothing arrives twice or out of order.
+        """
         try:
             params = protocol.parse_identifier(
                 identifier, max_length=realtime_settings.MAX_IDENTIFIER_LENGTH
@@ -284,6 +304,8 @@ class CableConnection:
             )
             return None
         channel = channel_class(self, identifier, params)
+        if hold:
+            channel.held = []
         try:
             await channel.subscribed()
         except Exception:
@@ -324,7 +346,9 @@ class CableConnection:
             await self.send_text(protocol.reject_history(channel.identifier))
             return
         positions = positions or {}
-        channel.held = []
+        if channel.held is None:
+            channel.held = []
+        channel.replaying = True
         sent: dict[str, int] = {}
         try:
             for stream in sorted(channel.streams):
@@ -357,7 +381,12 @@ class CableConnection:
         await self.send_text(protocol.confirm_history(channel.identifier))
 
     async def _release(self, channel: Channel, sent: dict[str, int]) -> None:
+        # A publisher writes history before its channel-layer message arrives here, so a
+        # replayed offset may still come live afterwards: the hub skips offsets up to these.
+        for stream, offset in sent.items():
+            channel.replayed[stream] = max(offset, channel.replayed.get(stream, 0))
         held, channel.held = channel.held or [], None
+        channel.replaying = False
         for stream, offset, frame in held:
             if offset is None or offset > sent.get(stream, 0):
                 await self.send_text(frame)

@@ -176,6 +176,12 @@ class Hub(LoopLocal):
                     continue
                 connection = channel.connection
                 tail = positioned if positioned is not None and connection.extended else plain
+                if (
+                    positioned is not None
+                    and channel.replayed
+                    and message["offset"] <= channel.replayed.get(message["stream"], 0)
+                ):
+                    continue  # a history replay sent this one already
                 if channel.held is not None:  # replaying history: after it, in order
                     channel.held.append(
                         (message["stream"], message.get("offset"), channel.frame_prefix + tail)

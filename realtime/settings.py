@@ -36,6 +36,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_BROADCAST_BYTES": 1_000_000,
     # Output queued for one socket (bytes) past which its client is disconnected "too_slow".
     "MAX_QUEUED_BYTES": 4 * 1024 * 1024,
+    # Seconds a slow client's socket may take to drain its last frames before it is aborted.
+    "SLOW_CLIENT_GRACE": 5.0,
     # Origins allowed to open /cable (None: any). Others: disconnect "unauthorized".
     "ALLOWED_ORIGINS": None,
     # Server processes sharing this deployment; more than one needs a shared channel layer.

@@ -85,8 +85,15 @@ def redis_layer(settings):
     url = require_redis()
     prefix = new_prefix()
     settings.CHANNEL_LAYERS = shared_layer(url, prefix)
-    # Servers started with this prefix name their groups (and presence keys) after it too.
-    settings.REALTIME = {**settings.REALTIME, "GROUP_PREFIX": prefix}
+    # Servers started with this prefix name their groups (and presence keys) after it too,
+    # and keep stream history in the same Redis: positions this process hands out must be
+    # the ones the servers replay from.
+    settings.REDIS_URL = url
+    settings.REALTIME = {
+        **settings.REALTIME,
+        "GROUP_PREFIX": prefix,
+        "HISTORY_STORE": "realtime.history.redis.RedisHistoryStore",
+    }
     return url, prefix
 
 
@@ -114,8 +121,8 @@ async def node_client():
 
     clients = []
 
-    async def start():
-        client = await NodeClient.start(require_node())
+    async def start(driver: str = "driver.js"):
+        client = await NodeClient.start(require_node(), driver)
         clients.append(client)
         return client
 

@@ -128,10 +128,10 @@ class NodeClient:
         self._seen = 0
 
     @classmethod
-    async def start(cls, node: str) -> "NodeClient":
+    async def start(cls, node: str, driver: str = "driver.js") -> "NodeClient":
         process = await asyncio.create_subprocess_exec(
             node,
-            str(NODE_DIR / "driver.js"),
+            str(NODE_DIR / driver),
             cwd=NODE_DIR,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
@@ -261,6 +261,7 @@ class RoundRobinProxy:
         self.port = free_port()
         self._next = 0
         self._server: asyncio.AbstractServer | None = None
+        self._writers: set[asyncio.StreamWriter] = set()
 
     @property
     def url(self) -> str:
@@ -293,7 +294,15 @@ class RoundRobinProxy:
             finally:
                 dst.close()
 
+        self._writers.update((writer, up_writer))
         await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+        self._writers.difference_update((writer, up_writer))
+
+    def drop_all(self) -> None:
+        """Cut every proxied connection at once, as a network failure would."""
+        for writer in list(self._writers):
+            writer.transport.abort()
+        self._writers.clear()
 
     async def close(self) -> None:
         if self._server is not None:
