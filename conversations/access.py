@@ -12,6 +12,7 @@ from typing import Any
 
 from . import streams
 from .models import Account, AccountUser, ContactInbox, InboxMember
+from .models.tokens import token_digest
 
 logger = logging.getLogger(__name__)
 
@@ -108,14 +109,21 @@ def agent_grant(*, token: str, account_id: int, user_id: int) -> AgentGrant | No
 def contact_grant(*, token: str) -> ContactGrant | None:
     """The grant of the contact session whose socket token is ``token``."""
     row = (
-        ContactInbox.objects.filter(pubsub_token=token)
-        .values_list("id", "contact_id", "inbox_id", "inbox__account_id", "inbox__account__status")
+        ContactInbox.objects.filter(pubsub_token_digest=token_digest(token))
+        .values_list(
+            "id",
+            "contact_id",
+            "inbox_id",
+            "inbox__account_id",
+            "inbox__account__status",
+            "pubsub_token",
+        )
         .first()
     )
-    if row is None:
+    if row is None or not hmac.compare_digest(row[5].encode(), token.encode()):
         logger.info("room: contact subscribe refused: unknown token")
         return None
-    session_id, contact_id, inbox_id, account_id, account_status = row
+    session_id, contact_id, inbox_id, account_id, account_status, _ = row
     if account_status != Account.Status.ACTIVE:
         logger.info("room: contact subscribe refused: account %s is suspended", account_id)
         return None

@@ -86,3 +86,47 @@ async def test_a_killed_process_subscribers_go_offline_after_the_ttl(world, redi
     finally:
         doomed.stop()
         survivor.stop()
+
+
+async def test_an_ext_client_of_a_killed_process_resumes_with_nothing_lost(
+    world, redis_layer, node_client
+):
+    env = server_environment(*redis_layer)
+    first, second = DaphneServer(env).start(), DaphneServer(env).start()
+    proxy = await RoundRobinProxy([first.port, second.port]).start()
+    client = await node_client("anycable_driver.mjs")
+    try:
+        await client.send(op="connect", url=proxy.url)
+        await client.send(
+            op="subscribe",
+            name="room",
+            channel="RoomChannel",
+            params={"pubsub_token": world.session.pubsub_token},
+        )
+        await client.expect(event="connected", name="room", timeout=15)
+        stream = [streams.contact_session(world.session.id)]
+
+        async def send(n: int) -> None:
+            await abroadcast(stream, {"event": "message.created", "data": {"n": n}})
+
+        for n in range(1, 4):
+            await send(n)
+        for n in range(1, 4):
+            assert (await client.expect_received("room"))["data"]["n"] == n
+
+        first.stop(signal.SIGKILL)  # no session saved, no goodbye: only the history survives
+        for n in range(4, 9):
+            await send(n)
+        await client.expect(event="cable_disconnect", timeout=20)
+        await client.expect(event="cable_connect", timeout=45)
+        for n in range(9, 12):
+            await send(n)
+        received = [
+            (await client.expect_received("room", timeout=15))["data"]["n"] for _ in range(8)
+        ]
+        # Re-subscribed on the survivor with its positions: the missed five, then live.
+        assert received == list(range(4, 12))
+    finally:
+        await proxy.close()
+        first.stop()
+        second.stop()

@@ -114,3 +114,19 @@ def test_a_message_has_at_most_one_sender():
             conversation, sender_contact=session.contact, sender_user=f.make_agent(account)
         )
     assert Message.objects.count() == 0
+
+
+def test_contact_sessions_are_found_by_the_digest_of_their_token():
+    from conversations.access import contact_grant
+    from conversations.models.tokens import new_pubsub_token, token_digest
+
+    account = f.make_account()
+    session = f.make_session(f.make_contact(account), f.make_inbox(account))
+    assert session.pubsub_token_digest == token_digest(session.pubsub_token)
+    old = session.pubsub_token
+    session.pubsub_token = new_pubsub_token()
+    session.save(update_fields=["pubsub_token"])
+    session.refresh_from_db()
+    assert session.pubsub_token_digest == token_digest(session.pubsub_token)
+    assert contact_grant(token=old) is None
+    assert contact_grant(token=session.pubsub_token).contact_inbox_id == session.id

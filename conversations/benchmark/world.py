@@ -15,7 +15,7 @@ from ..models import (
     InboxMember,
     User,
 )
-from ..models.tokens import new_access_token, new_pubsub_token
+from ..models.tokens import new_access_token, new_pubsub_token, token_digest
 
 
 @dataclass
@@ -80,9 +80,10 @@ def bench_world(*, sockets: int, streams: int, run: str) -> BenchWorld:
     contacts = Contact.objects.bulk_create(
         Contact(account=account, name=f"Visitor {n}") for n in range(streams)
     )
+    tokens = [new_pubsub_token() for _ in contacts]
     sessions = ContactInbox.objects.bulk_create(
-        ContactInbox(contact=c, inbox=i, pubsub_token=new_pubsub_token())
-        for c, i in zip(contacts, inboxes, strict=True)
+        ContactInbox(contact=c, inbox=i, pubsub_token=t, pubsub_token_digest=token_digest(t))
+        for c, i, t in zip(contacts, inboxes, tokens, strict=True)
     )
     result = []
     for n, (inbox, session) in enumerate(zip(inboxes, sessions, strict=True)):

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from .account import Account
 from .inbox import Inbox
-from .tokens import new_pubsub_token
+from .tokens import new_pubsub_token, token_digest
 from .tracking import TracksChanges
 
 
@@ -68,6 +68,10 @@ class ContactInbox(models.Model):
     inbox = models.ForeignKey(Inbox, on_delete=models.CASCADE, related_name="contact_inboxes")
     source_id = models.CharField(max_length=255, default=new_source_id)
     pubsub_token = models.CharField(max_length=64, unique=True, default=new_pubsub_token)
+    # Subscribes find the session by this digest and then compare the token in constant time:
+    # an index lookup on the token itself would leak, through timing, how much of a guess
+    # matched.
+    pubsub_token_digest = models.CharField(max_length=64, unique=True, editable=False)
     hmac_verified = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -83,3 +87,9 @@ class ContactInbox(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contact} in {self.inbox.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.pubsub_token_digest = token_digest(self.pubsub_token)
+        if kwargs.get("update_fields") is not None and "pubsub_token" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "pubsub_token_digest"}
+        super().save(*args, **kwargs)

@@ -3,18 +3,34 @@ History in Redis Streams, shared by every server process.
 
 Per stream: a counter (``INCR``) giving offsets 1, 2, 3…, and a Redis Stream whose entry ids are
 ``<offset>-1`` with the payload and its time, trimmed to ``HISTORY_LIMIT`` entries; both keys
-expire ``HISTORY_TTL`` after the last append. The epoch is a random key created once: if Redis
-loses its data the epoch key is gone too, a new one is made, and old positions are refused.
+expire ``HISTORY_TTL`` after the last append. An append is one Lua script, so the publisher pays
+one round trip however many streams an event goes to. The epoch is a random key created once:
+if Redis loses its data the epoch key is gone too, a new one is made, and old positions are
+refused.
 """
 
 import asyncio
+import hashlib
 import uuid
 
 import redis.asyncio as aioredis
 from django.conf import settings
+from redis.exceptions import NoScriptError
 
 from ..settings import realtime_settings
 from .store import Entry, HistoryStore, HistoryUnavailable
+
+# KEYS: epoch, counter, stream. ARGV: payload, time, limit, ttl, a fresh epoch (used if none).
+APPEND = """
+redis.call('SET', KEYS[1], ARGV[5], 'NX')
+local epoch = redis.call('GET', KEYS[1])
+local offset = redis.call('INCR', KEYS[2])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[3], offset .. '-1', 'p', ARGV[1], 't', ARGV[2])
+redis.call('EXPIRE', KEYS[3], ARGV[4])
+return {epoch, offset}
+"""
+APPEND_SHA = hashlib.sha1(APPEND.encode()).hexdigest()
 
 
 class RedisHistoryStore(HistoryStore):
@@ -40,29 +56,32 @@ class RedisHistoryStore(HistoryStore):
         return await self.redis.get(key)
 
     async def append(self, streams: list[str], payload: str) -> dict[str, tuple[str, int]]:
-        epoch = await self.epoch()
-        now = self.clock()
-        keep = int(self.ttl) + 1
+        # One round trip for all streams: each append is a script (epoch, counter, XADD).
+        keep, now = int(self.ttl) + 1, repr(self.clock())
+        epoch_key = f"{self.prefix}:epoch"
+        fresh_epoch = uuid.uuid4().hex[:12]
         async with self.redis.pipeline(transaction=False) as pipe:
             for stream in streams:
-                pipe.incr(f"{self.prefix}:n:{stream}")
-                pipe.expire(f"{self.prefix}:n:{stream}", keep)
-            counters = (await pipe.execute())[::2]
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for stream, offset in zip(streams, counters, strict=True):
-                key = f"{self.prefix}:s:{stream}"
-                pipe.xadd(
-                    key,
-                    {"p": payload, "t": repr(now)},
-                    id=f"{offset}-1",
-                    maxlen=self.limit,
-                    approximate=False,
+                pipe.evalsha(
+                    *self._append_script_args(stream, epoch_key),
+                    payload,
+                    now,
+                    self.limit,
+                    keep,
+                    fresh_epoch,
                 )
-                pipe.expire(key, keep)
-            await pipe.execute()
+            try:
+                results = await pipe.execute()
+            except NoScriptError:  # a new (or flushed) Redis: load the script once, again
+                await self.redis.script_load(APPEND)
+                return await self.append(streams, payload)
         return {
-            stream: (epoch, int(offset)) for stream, offset in zip(streams, counters, strict=True)
+            stream: (epoch, int(offset))
+            for stream, (epoch, offset) in zip(streams, results, strict=True)
         }
+
+    def _append_script_args(self, stream: str, epoch_key: str) -> tuple:
+        return (APPEND_SHA, 3, epoch_key, f"{self.prefix}:n:{stream}", f"{self.prefix}:s:{stream}")
 
     def _entries(self, rows: list) -> list[Entry]:
         return [
