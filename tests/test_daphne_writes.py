@@ -65,3 +65,18 @@ def test_an_event_too_large_to_send_is_logged_as_lost(world, caplog, settings):
             sender=world.session.contact,
         )
     assert "message.created was lost" in caplog.text and "exceeds 2000 bytes" in caplog.text
+
+
+async def test_invalid_utf8_drops_that_socket_and_the_server_stays_up(world, live_server_factory):
+    import websockets
+
+    server = live_server_factory()
+    client = await SocketClient.connect(server.url)
+    await client.connection.send(b'{"command":"subscribe","identifier":"\xff\xfe"}', text=True)
+    # autobahn (daphne's WebSocket layer) fails the connection by dropping it, as RFC 6455
+    # allows for invalid UTF-8; the frame never reaches the application.
+    with pytest.raises(websockets.ConnectionClosed):
+        await client.receive(timeout=10)
+    fresh = await SocketClient.connect(server.url)
+    assert await fresh.subscribe(contact_identifier(world.session)) == "confirm_subscription"
+    await fresh.close()
