@@ -31,8 +31,12 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def fresh_presence():
-    # The in-process presence store outlives a test; ids repeat across tests.
+def fresh_presence(settings):
+    # Presence and history outlive a test (in process memory, or in Redis under the
+    # deployment's prefix) while ids repeat across tests and runs: each test gets its own.
+    import uuid
+
+    settings.REALTIME = {**settings.REALTIME, "GROUP_PREFIX": f"t{uuid.uuid4().hex[:12]}"}
     from conversations.presence import forget_all_presence
     from realtime.history.store import reset_history_store
     from realtime.presence.store import reset_presence_store

@@ -9,15 +9,12 @@ if Redis loses its data the epoch key is gone too, a new one is made, and old po
 refused.
 """
 
-import asyncio
 import hashlib
 import uuid
 
-import redis.asyncio as aioredis
-from django.conf import settings
 from redis.exceptions import NoScriptError
 
-from ..settings import realtime_settings
+from ..redis_connection import RedisConnection
 from .store import Entry, HistoryStore, HistoryUnavailable
 
 # KEYS: epoch, counter, stream. ARGV: payload, time, limit, ttl, a fresh epoch (used if none).
@@ -33,22 +30,10 @@ return {epoch, offset}
 APPEND_SHA = hashlib.sha1(APPEND.encode()).hexdigest()
 
 
-class RedisHistoryStore(HistoryStore):
+class RedisHistoryStore(RedisConnection, HistoryStore):
     def __init__(self, clock=None, url: str | None = None, prefix: str | None = None) -> None:
-        super().__init__(clock)
-        self.url = url or getattr(settings, "REDIS_URL", "") or "redis://127.0.0.1:6379/0"
-        self.prefix = f"{prefix or realtime_settings.GROUP_PREFIX}:history"
-        self._clients: dict[int, aioredis.Redis] = {}
-
-    @property
-    def redis(self) -> aioredis.Redis:
-        loop = asyncio.get_running_loop()
-        client = self._clients.get(id(loop))
-        if client is None:
-            client = self._clients[id(loop)] = aioredis.Redis.from_url(
-                self.url, decode_responses=True
-            )
-        return client
+        HistoryStore.__init__(self, clock)
+        RedisConnection.__init__(self, "history", url=url, prefix=prefix)
 
     async def epoch(self) -> str:
         key = f"{self.prefix}:epoch"

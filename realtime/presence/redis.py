@@ -10,10 +10,7 @@ members into offline transitions that some process then announces.
 import asyncio
 from collections.abc import Iterable
 
-import redis.asyncio as aioredis
-from django.conf import settings
-
-from ..settings import realtime_settings
+from ..redis_connection import RedisConnection
 from .store import Entry, PresenceStore
 
 LOADED = "__loaded__"
@@ -21,12 +18,10 @@ LOADED = "__loaded__"
 REFRESH_BATCH = 500
 
 
-class RedisPresenceStore(PresenceStore):
+class RedisPresenceStore(RedisConnection, PresenceStore):
     def __init__(self, clock=None, url: str | None = None, prefix: str | None = None) -> None:
-        super().__init__(clock)
-        self.url = url or getattr(settings, "REDIS_URL", "") or "redis://127.0.0.1:6379/0"
-        self.prefix = f"{prefix or realtime_settings.GROUP_PREFIX}:presence"
-        self._clients: dict[int, aioredis.Redis] = {}
+        PresenceStore.__init__(self, clock)
+        RedisConnection.__init__(self, "presence", url=url, prefix=prefix)
 
     # Keys ------------------------------------------------------------------------------------
 
@@ -42,18 +37,6 @@ class RedisPresenceStore(PresenceStore):
 
     def _attributes(self, group: str) -> str:
         return f"{self.prefix}:attrs:{group}"
-
-    @property
-    def redis(self) -> aioredis.Redis:
-        # One client per event loop: redis-py's asyncio connections belong to the loop that
-        # made them (tests and management commands run their own loops).
-        loop = asyncio.get_running_loop()
-        client = self._clients.get(id(loop))
-        if client is None:
-            client = self._clients[id(loop)] = aioredis.Redis.from_url(
-                self.url, decode_responses=True, health_check_interval=30
-            )
-        return client
 
     async def add(self, group: str, member: str, session: str, *, ttl: float) -> bool:
         now = self.clock()
