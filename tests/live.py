@@ -307,3 +307,25 @@ class RoundRobinProxy:
     async def close(self) -> None:
         if self._server is not None:
             self._server.close()
+
+
+async def anycable_contact_room(client: NodeClient, url: str, session: Any) -> None:
+    """Connect an @anycable/web client and subscribe it as ``session``'s contact ("room")."""
+    await client.send(op="connect", url=url)
+    await client.send(
+        op="subscribe",
+        name="room",
+        channel="RoomChannel",
+        params={"pubsub_token": session.pubsub_token},
+    )
+    await client.expect(event="connected", name="room", timeout=15)
+
+
+async def send_numbered(session: Any, n: int) -> None:
+    """Broadcast message ``n`` of a numbered sequence to ``session``'s stream."""
+    from conversations import streams
+    from realtime.broadcast import abroadcast
+
+    await abroadcast(
+        [streams.contact_session(session.id)], {"event": "message.created", "data": {"n": n}}
+    )

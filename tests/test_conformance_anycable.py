@@ -7,10 +7,13 @@ import asyncio
 
 import pytest
 
-from conversations import streams
-from realtime.broadcast import abroadcast
-
-from .live import DaphneServer, RoundRobinProxy, server_environment
+from .live import (
+    DaphneServer,
+    RoundRobinProxy,
+    anycable_contact_room,
+    send_numbered,
+    server_environment,
+)
 
 pytestmark = [pytest.mark.node, pytest.mark.server, pytest.mark.redis]
 
@@ -20,18 +23,10 @@ async def test_a_dropped_connection_resumes_with_nothing_lost(world, redis_layer
     proxy = await RoundRobinProxy([server.port]).start()
     client = await node_client("anycable_driver.mjs")
     try:
-        await client.send(op="connect", url=proxy.url)
-        await client.send(
-            op="subscribe",
-            name="room",
-            channel="RoomChannel",
-            params={"pubsub_token": world.session.pubsub_token},
-        )
-        await client.expect(event="connected", name="room", timeout=15)
-        stream = [streams.contact_session(world.session.id)]
+        await anycable_contact_room(client, proxy.url, world.session)
 
         async def send(n: int) -> None:
-            await abroadcast(stream, {"event": "message.created", "data": {"n": n}})
+            await send_numbered(world.session, n)
 
         for n in range(1, 6):
             await send(n)

@@ -12,7 +12,14 @@ from conversations import streams
 from realtime.broadcast import abroadcast
 
 from .audience import agent_identifier, contact_identifier
-from .live import DaphneServer, RoundRobinProxy, SocketClient, server_environment
+from .live import (
+    DaphneServer,
+    RoundRobinProxy,
+    SocketClient,
+    anycable_contact_room,
+    send_numbered,
+    server_environment,
+)
 
 pytestmark = [pytest.mark.server, pytest.mark.redis, pytest.mark.node]
 
@@ -96,18 +103,10 @@ async def test_an_ext_client_of_a_killed_process_resumes_with_nothing_lost(
     proxy = await RoundRobinProxy([first.port, second.port]).start()
     client = await node_client("anycable_driver.mjs")
     try:
-        await client.send(op="connect", url=proxy.url)
-        await client.send(
-            op="subscribe",
-            name="room",
-            channel="RoomChannel",
-            params={"pubsub_token": world.session.pubsub_token},
-        )
-        await client.expect(event="connected", name="room", timeout=15)
-        stream = [streams.contact_session(world.session.id)]
+        await anycable_contact_room(client, proxy.url, world.session)
 
         async def send(n: int) -> None:
-            await abroadcast(stream, {"event": "message.created", "data": {"n": n}})
+            await send_numbered(world.session, n)
 
         for n in range(1, 4):
             await send(n)
