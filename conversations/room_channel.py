@@ -13,16 +13,36 @@ from typing import Any
 from channels.db import DatabaseSyncToAsync
 
 from realtime import protocol
+from realtime.batching import Batcher
 from realtime.channel import Channel, action
+from realtime.loop_local import LoopLocal
 from realtime.presence.tracker import PresenceTracker
 
 from . import presence
-from .access import AgentGrant, ContactGrant, agent_grant, contact_grant, parse_id
+from .access import (
+    AgentClaim,
+    AgentGrant,
+    ContactGrant,
+    agent_grants,
+    contact_grants,
+    parse_id,
+)
 
-# Not thread-sensitive: subscribes run their lookups in parallel worker threads instead of
-# queueing on the single shared thread that database_sync_to_async uses by default.
-_agent_grant = DatabaseSyncToAsync(agent_grant, thread_sensitive=False)
-_contact_grant = DatabaseSyncToAsync(contact_grant, thread_sensitive=False)
+
+class Authorizer(LoopLocal):
+    """This process's subscribe lookups, batched: a burst of subscribes costs a few queries.
+
+    Not thread-sensitive: a batch runs in a worker thread of its own instead of queueing on
+    the single shared thread that database_sync_to_async uses by default.
+    """
+
+    def __init__(self) -> None:
+        self.agents: Batcher[AgentClaim, AgentGrant | None] = Batcher(
+            DatabaseSyncToAsync(agent_grants, thread_sensitive=False), name="agent-grants"
+        )
+        self.contacts: Batcher[str, ContactGrant | None] = Batcher(
+            DatabaseSyncToAsync(contact_grants, thread_sensitive=False), name="contact-grants"
+        )
 
 
 class RoomChannel(Channel):
@@ -45,8 +65,9 @@ class RoomChannel(Channel):
             user_id = parse_id(self.params.get("user_id"))
             if account_id is None or user_id is None:
                 return None
-            return await _agent_grant(token=token, account_id=account_id, user_id=user_id)
-        return await _contact_grant(token=token)
+            claim = AgentClaim(token=token, account_id=account_id, user_id=user_id)
+            return await Authorizer.current().agents.load(claim)
+        return await Authorizer.current().contacts.load(token)
 
     async def _follow(self, grant: AgentGrant | ContactGrant) -> None:
         self.grant = grant

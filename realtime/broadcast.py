@@ -2,19 +2,25 @@
 Sending to streams from anywhere: a view, a signal receiver, a management command, the shell.
 
 A message is encoded once and handed to the channel layer once per stream (one PUBLISH each
-with ``RedisPubSubChannelLayer``), concurrently, whatever the number of sockets behind it.
+with ``RedisPubSubChannelLayer``), whatever the number of sockets behind it. Broadcasts made at
+the same time are published together (``Publisher``): one history round trip and one publishing
+round trip for the whole batch.
 """
 
 import asyncio
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from . import protocol
+from .batching import Batcher
+from .group_publisher import group_send_many
 from .history.store import history_store
 from .hub import BROADCAST, CONTROL
+from .loop_local import LoopLocal
 from .settings import realtime_settings
 from .streams import group_name
 
@@ -40,23 +46,62 @@ async def abroadcast(
     A subscription following several of the streams receives it once per stream, so callers
     pick streams that do not overlap for one subscriber.
     """
-    payload = encode(message)
-    targets = list(dict.fromkeys(streams))
-    layer = get_channel_layer(realtime_settings.CHANNEL_LAYER)
-    # Kept in each stream's history with its position, so reconnecting clients can catch up.
-    # A broadcast that skips someone (typing indicators) is ephemeral: no history, no position.
-    history = history_store()
-    positions = await history.append(targets, payload) if history and exclude is None else {}
+    outgoing = Outgoing(tuple(dict.fromkeys(streams)), encode(message), exclude)
+    await Publisher.current().publish(outgoing)
 
-    def envelope(stream: str) -> dict[str, Any]:
-        message = {"type": BROADCAST, "stream": stream, "payload": payload, "exclude": exclude}
-        if stream in positions:
-            message["epoch"], message["offset"] = positions[stream]
-        return message
 
-    await asyncio.gather(
-        *(layer.group_send(group_name(stream), envelope(stream)) for stream in targets)
-    )
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    streams: tuple[str, ...]
+    payload: str
+    exclude: str | None
+
+    @property
+    def kept(self) -> bool:
+        # Kept in each stream's history with its position, so reconnecting clients can catch
+        # up. A broadcast that skips someone (typing indicators) is ephemeral: no history.
+        return self.exclude is None
+
+
+class Publisher(LoopLocal):
+    """This process's broadcasts, published in batches.
+
+    Broadcasts made together (a bulk action, concurrent requests, a burst of presence pushes)
+    cost one history round trip and one publishing round trip between them, not two each.
+    Each stream's offsets, and the order its messages are published in, follow the order in
+    which the broadcasts were made.
+    """
+
+    def __init__(self) -> None:
+        self._batcher: Batcher[Outgoing, None] = Batcher(self._publish_many, name="broadcast")
+
+    async def publish(self, outgoing: Outgoing) -> None:
+        await self._batcher.load(outgoing)
+
+    async def _publish_many(self, batch: list[Outgoing]) -> list[None]:
+        history = history_store()
+        kept = [item for item in batch if item.kept] if history is not None else []
+        positions: dict[int, dict[str, tuple[str, int]]] = {}
+        if kept:
+            assert history is not None
+            appended = await history.append_many([(list(i.streams), i.payload) for i in kept])
+            positions = {id(item): where for item, where in zip(kept, appended, strict=True)}
+        messages = []
+        for item in batch:
+            where = positions.get(id(item), {})
+            for stream in item.streams:
+                envelope = {
+                    "type": BROADCAST,
+                    "stream": stream,
+                    "payload": item.payload,
+                    "exclude": item.exclude,
+                }
+                if stream in where:
+                    envelope["epoch"], envelope["offset"] = where[stream]
+                messages.append((group_name(stream), envelope))
+        layer = get_channel_layer(realtime_settings.CHANNEL_LAYER)
+        await group_send_many(layer, messages)
+        return [None] * len(batch)
 
 
 async def acontrol(streams: Iterable[str], message: Mapping[str, Any]) -> None:

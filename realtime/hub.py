@@ -19,6 +19,7 @@ from channels.layers import get_channel_layer
 
 from . import protocol
 from .eager_writes import enable_eager_writes
+from .lazy_autobahn_logs import enable_lazy_autobahn_logs
 from .loop_local import LoopLocal
 from .settings import realtime_settings
 from .shutdown import on_server_shutdown
@@ -57,6 +58,7 @@ class Hub(LoopLocal):
             self._shutdown_hooked = on_server_shutdown(self.shutdown)
             if realtime_settings.EAGER_WRITES:
                 enable_eager_writes()
+            enable_lazy_autobahn_logs()
         if self._pinger is None:
             self._pinger = asyncio.create_task(self._ping_forever(), name="cable-pinger")
 

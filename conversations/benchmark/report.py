@@ -29,6 +29,19 @@ def rss_kib(pid: int | None) -> int | None:
     return None
 
 
+def cpu_seconds(pid: int | None) -> float | None:
+    """User plus system CPU time the process has used so far, from ``/proc``."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            # The command name (field 2) may hold spaces; fields after its ")" are fixed.
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def machine() -> dict[str, Any]:
     load = os.getloadavg() if hasattr(os, "getloadavg") else (0, 0, 0)
     cpu = platform.processor() or platform.machine()
@@ -57,8 +70,11 @@ def summarize(
     sockets: int,
     memory_before: int | None,
     memory_after: int | None,
+    server_cpu: dict[str, float | None],
+    generator_busy: float,
     config: dict[str, Any],
 ) -> dict[str, Any]:
+    """``server_cpu``: the servers' CPU seconds spent subscribing and driving events."""
     latencies: list[float] = []
     last_socket: list[float] = []
     slowest: list[tuple[float, int, float]] = []  # (ms to last socket, round, seconds in)
@@ -108,8 +124,18 @@ def summarize(
             "after": memory_after,
             "per_socket": per_socket,
         },
+        "server_cpu": {
+            "ms_per_subscribe": _per(server_cpu.get("subscribing"), seen.subscribed, 1000),
+            "us_per_delivery": _per(server_cpu.get("events"), delivered, 1_000_000),
+        },
+        # CPU time of the generator over wall time while events were driven (1.0: one core).
+        "generator_busy": round(generator_busy, 2),
         "machine": machine(),
     }
+
+
+def _per(seconds: float | None, count: int, unit: int) -> float | None:
+    return round(seconds * unit / count, 1) if seconds is not None and count else None
 
 
 def table(result: dict[str, Any]) -> str:
@@ -139,6 +165,12 @@ def table(result: dict[str, Any]) -> str:
             "server memory per socket",
             f"{mem['per_socket']} KiB" if mem["per_socket"] is not None else "unknown (no pid)",
         ),
+        (
+            "server CPU per subscribe / delivery",
+            f"{result['server_cpu']['ms_per_subscribe']} ms"
+            f" / {result['server_cpu']['us_per_delivery']} µs",
+        ),
+        ("load generator busy (events)", f"{round(100 * result['generator_busy'])} %"),
         (
             "machine",
             f"{result['machine']['cores']} cores, {result['machine']['cpu']}, "

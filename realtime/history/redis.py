@@ -11,6 +11,7 @@ refused.
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 
 from redis.exceptions import NoScriptError
 
@@ -41,29 +42,40 @@ class RedisHistoryStore(RedisConnection, HistoryStore):
         return await self.redis.get(key)
 
     async def append(self, streams: list[str], payload: str) -> dict[str, tuple[str, int]]:
-        # One round trip for all streams: each append is a script (epoch, counter, XADD).
+        return (await self.append_many([(streams, payload)]))[0]
+
+    async def append_many(
+        self, items: Sequence[tuple[list[str], str]]
+    ) -> list[dict[str, tuple[str, int]]]:
+        # One round trip for every stream of every broadcast: each append is a script (epoch,
+        # counter, XADD), run in order, so offsets follow the order of the broadcasts.
         keep, now = int(self.ttl) + 1, repr(self.clock())
         epoch_key = f"{self.prefix}:epoch"
         fresh_epoch = uuid.uuid4().hex[:12]
         async with self.redis.pipeline(transaction=False) as pipe:
-            for stream in streams:
-                pipe.evalsha(
-                    *self._append_script_args(stream, epoch_key),
-                    payload,
-                    now,
-                    self.limit,
-                    keep,
-                    fresh_epoch,
-                )
+            for streams, payload in items:
+                for stream in streams:
+                    pipe.evalsha(
+                        *self._append_script_args(stream, epoch_key),
+                        payload,
+                        now,
+                        self.limit,
+                        keep,
+                        fresh_epoch,
+                    )
             try:
-                results = await pipe.execute()
+                results = iter(await pipe.execute())
             except NoScriptError:  # a new (or flushed) Redis: load the script once, again
                 await self.redis.script_load(APPEND)
-                return await self.append(streams, payload)
-        return {
-            stream: (epoch, int(offset))
-            for stream, (epoch, offset) in zip(streams, results, strict=True)
-        }
+                return await self.append_many(items)
+        # ``results`` is one iterator across all items: each takes as many as it has streams.
+        return [
+            {
+                stream: (epoch, int(offset))
+                for stream, (epoch, offset) in zip(streams, results, strict=False)
+            }
+            for streams, _ in items
+        ]
 
     def _append_script_args(self, stream: str, epoch_key: str) -> tuple:
         return (APPEND_SHA, 3, epoch_key, f"{self.prefix}:n:{stream}", f"{self.prefix}:s:{stream}")

@@ -2,7 +2,7 @@
 
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.utils.module_loading import import_string
@@ -36,6 +36,13 @@ class HistoryStore(ABC):
     @abstractmethod
     async def append(self, streams: list[str], payload: str) -> dict[str, tuple[str, int]]:
         """Keep ``payload`` in each stream; its (epoch, offset) per stream."""
+
+    async def append_many(
+        self, items: Sequence[tuple[list[str], str]]
+    ) -> list[dict[str, tuple[str, int]]]:
+        """``append`` for each (streams, payload), in order (a backend with round trips makes
+        it one)."""
+        return [await self.append(streams, payload) for streams, payload in items]
 
     @abstractmethod
     async def after(self, stream: str, epoch: str, offset: int) -> list[Entry]:

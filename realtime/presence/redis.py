@@ -8,7 +8,7 @@ members into offline transitions that some process then announces.
 """
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from ..redis_connection import RedisConnection
 from .store import Entry, PresenceStore
@@ -39,18 +39,27 @@ class RedisPresenceStore(RedisConnection, PresenceStore):
         return f"{self.prefix}:attrs:{group}"
 
     async def add(self, group: str, member: str, session: str, *, ttl: float) -> bool:
+        return (await self.add_many([(group, member, session)], ttl=ttl))[0]
+
+    async def add_many(self, entries: Sequence[Entry], *, ttl: float) -> list[bool]:
+        # One MULTI/EXEC for the whole batch: atomic, so two sessions of one member in the
+        # same batch still see each other (only the first reports the member coming online).
         now = self.clock()
         expiry = now + ttl
+        keep = int(ttl * 2) + 1
         async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.zscore(self._online(group), member)
-            pipe.zadd(self._sessions(group, member), {session: expiry})
-            pipe.expire(self._sessions(group, member), int(ttl * 2) + 1)
-            # GT keeps the latest expiry of any session (and still adds a new member).
-            pipe.zadd(self._online(group), {member: expiry}, gt=True)
-            pipe.expire(self._online(group), int(ttl * 2) + 1)
-            pipe.sadd(self._groups, group)
-            previous, *_ = await pipe.execute()
-        return previous is None or float(previous) <= now
+            for group, member, session in entries:
+                pipe.zscore(self._online(group), member)
+                pipe.zadd(self._sessions(group, member), {session: expiry})
+                pipe.expire(self._sessions(group, member), keep)
+                # GT keeps the latest expiry of any session (and still adds a new member).
+                pipe.zadd(self._online(group), {member: expiry}, gt=True)
+                pipe.expire(self._online(group), keep)
+            for group in {group for group, _, _ in entries}:
+                pipe.sadd(self._groups, group)
+            results = await pipe.execute()
+        previous = results[: 5 * len(entries) : 5]
+        return [score is None or float(score) <= now for score in previous]
 
     async def remove(self, group: str, member: str, session: str) -> bool:
         now = self.clock()

@@ -2,7 +2,7 @@
 
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from django.utils.module_loading import import_string
 
@@ -23,6 +23,10 @@ class PresenceStore(ABC):
     @abstractmethod
     async def add(self, group: str, member: str, session: str, *, ttl: float) -> bool:
         """Add or refresh a session; True when the member was offline until now."""
+
+    async def add_many(self, entries: Sequence[Entry], *, ttl: float) -> list[bool]:
+        """``add`` for each entry, in order (a backend with round trips makes it one)."""
+        return [await self.add(*entry, ttl=ttl) for entry in entries]
 
     @abstractmethod
     async def remove(self, group: str, member: str, session: str) -> bool:

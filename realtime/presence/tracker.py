@@ -15,9 +15,10 @@ import uuid
 
 from django.dispatch import Signal
 
+from ..batching import Batcher
 from ..loop_local import LoopLocal
 from ..settings import realtime_settings
-from .store import presence_store
+from .store import Entry, presence_store
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +33,11 @@ class PresenceTracker(LoopLocal):
         self._local: dict[str, tuple[str, str]] = {}  # session -> (group, member)
         self._tasks: set[asyncio.Task[None]] = set()
         self._keeper: asyncio.Task[None] | None = None
+        # Subscribes and heartbeats arrive in bursts: their store writes go in batches.
+        self._adding: Batcher[Entry, bool] = Batcher(self._add_many, name="presence-add")
+
+    async def _add_many(self, entries: list[Entry]) -> list[bool]:
+        return await self.store.add_many(entries, ttl=self.ttl)
 
     @property
     def ttl(self) -> float:
@@ -42,14 +48,14 @@ class PresenceTracker(LoopLocal):
         session = uuid.uuid4().hex
         self._local[session] = (group, member)
         self._ensure_keeper()
-        if await self.store.add(group, member, session, ttl=self.ttl):
+        if await self._adding.load((group, member, session)):
             self._announce(group, member, online=True)
         return session
 
     async def touch(self, session: str) -> None:
         """A heartbeat: extend the session now."""
         entry = self._local.get(session)
-        if entry is not None and await self.store.add(*entry, session, ttl=self.ttl):
+        if entry is not None and await self._adding.load((*entry, session)):
             self._announce(*entry, online=True)
 
     def leave(self, session: str) -> None:

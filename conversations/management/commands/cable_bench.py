@@ -18,6 +18,7 @@ import sys
 import time
 import urllib.request
 import uuid
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlparse
 
@@ -26,7 +27,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from conversations import streams as stream_names
-from conversations.benchmark.report import json_line, rss_kib, summarize, table
+from conversations.benchmark.report import cpu_seconds, json_line, rss_kib, summarize, table
 from conversations.benchmark.swarm import Observations, Socket, drive, open_all
 from conversations.benchmark.world import BenchWorld, bench_world
 from conversations.models import Conversation, Message
@@ -162,20 +163,21 @@ class Command(BaseCommand):
             (i, ident) for i, s in enumerate(world.streams) for ident in s.identifiers
         ):
             sockets.append(Socket(urls[n % len(urls)], identifier, index, run, seen))
-        memory_before = _total_rss(pids)
+        memory_before = _total(rss_kib, pids)
 
+        cpu_start = _total(cpu_seconds, pids)
         seen.subscribe_started = time.time()
         await open_all(
             sockets, concurrency=options["concurrency"], progress=self.progress("subscribing")
         )
         seen.subscribe_finished = time.time()
-        listeners = [asyncio.create_task(s.listen()) for s in sockets if s.connection]
+        cpu_subscribed = _total(cpu_seconds, pids)
         # The load generator's own GC pauses would show up as fan-out latency: its sockets
         # live for the whole run, so they are frozen out of collections.
         gc.collect()
         gc.freeze()
         await asyncio.sleep(options["settle"])
-        memory_after = _total_rss(pids)
+        memory_after = _total(rss_kib, pids)
 
         trigger = self._trigger(options["via"], world, urls[0], run)
         # One unmeasured round first: the first event pays one-time costs (imports, the first
@@ -190,6 +192,8 @@ class Command(BaseCommand):
             progress=lambda done, total: None,
         )
         await asyncio.sleep(1.0)
+        cpu_events_start = _total(cpu_seconds, pids)
+        generator_start = (time.process_time(), time.monotonic())
         await drive(
             rounds=options["rounds"],
             rate=options["rate"],
@@ -200,10 +204,14 @@ class Command(BaseCommand):
         )
         expected = {n: len(s.identifiers) for n, s in enumerate(world.streams)}
         await self._wait_for_deliveries(seen, expected, timeout=10.0)
+        cpu_end = _total(cpu_seconds, pids)
+        # The generator shares the machine: if it was busy all the time, it (not the server)
+        # set the pace, and the latencies are an upper bound on the server's.
+        generator_busy = (time.process_time() - generator_start[0]) / max(
+            time.monotonic() - generator_start[1], 1e-9
+        )
         for socket in sockets:
-            await socket.close()
-        for task in listeners:
-            task.cancel()
+            socket.close()
         config = {k: options[k] for k in ("sockets", "streams", "rounds", "rate", "via")}
         config["servers"] = len(urls)
         return summarize(
@@ -213,6 +221,11 @@ class Command(BaseCommand):
             sockets=len(sockets),
             memory_before=memory_before,
             memory_after=memory_after,
+            server_cpu={
+                "subscribing": _difference(cpu_subscribed, cpu_start),
+                "events": _difference(cpu_end, cpu_events_start),
+            },
+            generator_busy=generator_busy,
             config=config,
         )
 
@@ -295,8 +308,13 @@ class Command(BaseCommand):
         return by_broadcast
 
 
-def _total_rss(pids: list[int]) -> int | None:
-    values = [rss_kib(pid) for pid in pids]
+def _total(read: Callable[[int], float | int | None], pids: list[int]) -> float | None:
+    """The sum of ``read(pid)`` over the servers; None if any cannot be read."""
+    values = [read(pid) for pid in pids]
     if not values or any(v is None for v in values):
         return None
     return sum(values)  # type: ignore[arg-type]
+
+
+def _difference(after: float | None, before: float | None) -> float | None:
+    return None if after is None or before is None else after - before

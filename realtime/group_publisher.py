@@ -1,0 +1,73 @@
+"""
+Sending many channel-layer group messages in one go.
+
+channels_redis's ``RedisPubSubChannelLayer`` publishes each ``group_send`` under a lock on its
+one connection: concurrent broadcasts queue behind each other, one Redis round trip each, so a
+burst of 1,000 events costs 1,000 round trips in a row. For that layer with a single Redis
+host, a batch is published instead as one pipeline on a connection of our own: each message
+serialized by the layer itself and addressed to the Redis channel the layer subscribes to for
+the group (``<prefix>__group__<group>``; ``tests/test_group_publisher.py`` checks it against a
+real subscriber, so a change in channels_redis fails a test rather than production). Any other
+layer gets plain concurrent ``group_send`` calls.
+"""
+
+import asyncio
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+from .redis_connection import RedisConnection
+from .settings import realtime_settings
+
+_PUBSUB_LAYER = "channels_redis.pubsub.RedisPubSubChannelLayer"
+
+
+class _PipelinedPubSub(RedisConnection):
+    def __init__(self, url: str, prefix: str) -> None:
+        super().__init__("publish", url=url)
+        self.channel_prefix = f"{prefix}__group__"
+
+    async def publish(self, layer: Any, messages: list[tuple[str, dict[str, Any]]]) -> None:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for group, message in messages:
+                pipe.publish(self.channel_prefix + group, layer.serialize(message))
+            await pipe.execute()
+
+
+_publishers: dict[str, _PipelinedPubSub | None] = {}
+
+
+def _pipelined(alias: str) -> _PipelinedPubSub | None:
+    """The pipelined publisher for layer ``alias``, or None when the layer is not one it
+    knows how to address (another backend, several Redis hosts)."""
+    if alias not in _publishers:
+        config = settings.CHANNEL_LAYERS.get(alias, {})
+        options = config.get("CONFIG", {})
+        hosts = options.get("hosts") or []
+        suitable = (
+            config.get("BACKEND") == _PUBSUB_LAYER and len(hosts) == 1 and isinstance(hosts[0], str)
+        )
+        _publishers[alias] = (
+            _PipelinedPubSub(hosts[0], options.get("prefix", "asgi")) if suitable else None
+        )
+    return _publishers[alias]
+
+
+@receiver(setting_changed)
+def reset_group_publishers(*, setting: str = "CHANNEL_LAYERS", **kwargs: Any) -> None:
+    """Forget publishers when the channel layers change (tests)."""
+    if setting == "CHANNEL_LAYERS":
+        _publishers.clear()
+
+
+async def group_send_many(layer: Any, messages: list[tuple[str, dict[str, Any]]]) -> None:
+    """``layer.group_send(group, message)`` for each pair, in order per group."""
+    if not messages:
+        return
+    publisher = _pipelined(realtime_settings.CHANNEL_LAYER)
+    if publisher is not None:
+        await publisher.publish(layer, messages)
+        return
+    await asyncio.gather(*(layer.group_send(group, message) for group, message in messages))
