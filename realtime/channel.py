@@ -56,6 +56,7 @@ class Channel:
         self.identifier = identifier
         self.params = params
         self.frame_prefix = protocol.broadcast_prefix(identifier)
+        self.frame_prefix_bytes = self.frame_prefix.encode()
         self.streams: set[str] = set()
         self.subscriber_key: str | None = None
         self.rejected = False

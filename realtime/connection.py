@@ -16,6 +16,7 @@ from typing import Any
 from . import protocol, sessions
 from .backpressure import queued_bytes, transport_of
 from .channel import Channel, UnknownAction
+from .frame_writer import FrameWriter
 from .history.store import HistoryUnavailable, history_store
 from .hub import Hub
 from .ratelimit import TokenBucket
@@ -57,6 +58,7 @@ class CableConnection:
         self.closed = False
         self.finished = asyncio.Event()
         self._transport = transport_of(send)
+        self._writer = FrameWriter.of(send) if realtime_settings.DIRECT_FRAMES else None
         # Extended protocol (actioncable-v1-ext-json): positions, history, session restore.
         self.extended = False
         self.sid: str | None = None
@@ -176,6 +178,27 @@ class CableConnection:
     async def send_text(self, text: str) -> None:
         if self.closed:
             return
+        if self._writer is None or not self._write_direct(text):
+            await self._send_through_asgi(text)
+        await self._check_backlog()
+
+    def _write_direct(self, text: str) -> bool:
+        assert self._writer is not None
+        try:
+            data = text.encode()
+        except UnicodeEncodeError:  # a lone surrogate: let autobahn refuse it as it always has
+            return False
+        return self._writer.write(data)
+
+    async def send_frame(self, prefix: bytes, body: bytes) -> None:
+        """Send the text frame ``prefix + body`` (UTF-8): the hub's path, parts pre-encoded."""
+        if self.closed:
+            return
+        if self._writer is None or not self._writer.write(prefix, body):
+            await self._send_through_asgi((prefix + body).decode())
+        await self._check_backlog()
+
+    async def _send_through_asgi(self, text: str) -> None:
         try:
             await self._send({"type": "websocket.send", "text": text})
         except Exception as exc:
@@ -190,9 +213,12 @@ class CableConnection:
                 return
             # The socket went away under us; the disconnect event will clean up.
             self.closed = True
-            return
-        if self._transport is not None and (
-            queued_bytes(self._transport) > realtime_settings.MAX_QUEUED_BYTES
+
+    async def _check_backlog(self) -> None:
+        if (
+            not self.closed
+            and self._transport is not None
+            and queued_bytes(self._transport) > realtime_settings.MAX_QUEUED_BYTES
         ):
             await self._let_go_slow_client()
 

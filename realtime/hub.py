@@ -173,11 +173,15 @@ class Hub(LoopLocal):
                     message["stream"], message["epoch"], message["offset"]
                 )
             plain = payload + "}"
+            # Encoded once per broadcast: each socket's frame is its prefix and these bytes.
+            plain_bytes = plain.encode()
+            positioned_bytes = positioned.encode() if positioned is not None else plain_bytes
             for channel in list(subscribers):
                 if exclude is not None and channel.subscriber_key == exclude:
                     continue
                 connection = channel.connection
-                tail = positioned if positioned is not None and connection.extended else plain
+                extended = positioned is not None and connection.extended
+                tail = positioned if extended else plain
                 if (
                     positioned is not None
                     and channel.replayed
@@ -189,7 +193,9 @@ class Hub(LoopLocal):
                         (message["stream"], message.get("offset"), channel.frame_prefix + tail)
                     )
                     continue
-                await connection.send_text(channel.frame_prefix + tail)
+                await connection.send_frame(
+                    channel.frame_prefix_bytes, positioned_bytes if extended else plain_bytes
+                )
         elif kind == CONTROL:
             # Handled before anything that arrives after it (a revoked subscription must not
             # receive the next event), concurrently across subscriptions. Control messages

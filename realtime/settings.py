@@ -45,6 +45,9 @@ DEFAULTS: dict[str, Any] = {
     # Under daphne, send each frame at once instead of on the reactor's next turn (see
     # realtime/eager_writes.py): about twice the fan-out rate.
     "EAGER_WRITES": True,
+    # Under daphne, write broadcast frames to the socket directly instead of through ASGI
+    # send, daphne and autobahn (see realtime/frame_writer.py): the fan-out hot path.
+    "DIRECT_FRAMES": True,
     # Stream history for resumable delivery (actioncable-v1-ext-json): the store (None: off),
     # how many messages and for how many seconds each stream keeps.
     "HISTORY_STORE": "realtime.history.memory.MemoryHistoryStore",

@@ -58,3 +58,16 @@ async def test_since_replays_by_time_within_the_ttl(store):
     store.clock.now += 400
     with pytest.raises(HistoryUnavailable):
         await store.since("s", mark)  # older than the history keeps
+
+
+async def test_a_batch_of_appends_takes_offsets_in_the_order_the_broadcasts_were_made(store):
+    first = await store.append(["a"], "a1")
+    batch = await store.append_many([(["a", "b"], "ab"), (["b"], "b2"), (["a"], "a3")])
+    epoch = first["a"][0]
+    assert batch == [
+        {"a": (epoch, 2), "b": (epoch, 1)},
+        {"b": (epoch, 2)},
+        {"a": (epoch, 3)},
+    ]
+    assert [e.payload for e in await store.after("a", epoch, 0)] == ["a1", "ab", "a3"]
+    assert [e.payload for e in await store.after("b", epoch, 0)] == ["ab", "b2"]

@@ -241,3 +241,13 @@ async def test_the_keeper_timer_refreshes_live_sessions(world, settings):
         await asyncio.sleep(0.1)
         assert await presence_store().members(group) == {str(world.session.contact_id)}
     await contact.disconnect()
+
+
+async def test_a_batch_of_adds_reports_each_member_coming_online_once(store):
+    # Two tabs of member 7 subscribing in the same batch: only the first brings it online.
+    assert await store.add_many(
+        [("g", "7", "a"), ("g", "8", "b"), ("g", "7", "c"), ("h", "7", "d")], ttl=90
+    ) == [True, True, False, True]
+    assert await store.members("g") == {"7", "8"}
+    assert await store.remove("g", "7", "a") is False  # session c keeps 7 online
+    assert await store.add_many([("g", "8", "e")], ttl=90) == [False]

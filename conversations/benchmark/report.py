@@ -115,6 +115,8 @@ def summarize(
             "p99": round(percentile(last_socket, 99), 1),
             "max": round(max(last_socket), 1) if last_socket else None,
         },
+        # The slowest socket of each round, in order: periodic stalls show as a pattern.
+        "last_socket_ms_by_round": _by_round(slowest, rounds),
         "slowest_events": [
             {"round": r, "at_s": round(at, 2), "last_socket_ms": round(ms, 1)}
             for ms, r, at in sorted(slowest, reverse=True)[:3]
@@ -132,6 +134,13 @@ def summarize(
         "generator_busy": round(generator_busy, 2),
         "machine": machine(),
     }
+
+
+def _by_round(slowest: list[tuple[float, int, float]], rounds: int) -> list[float | None]:
+    worst: dict[int, float] = {}
+    for ms, round_no, _ in slowest:
+        worst[round_no] = max(ms, worst.get(round_no, 0.0))
+    return [round(worst[r]) if r in worst else None for r in range(rounds)]
 
 
 def _per(seconds: float | None, count: int, unit: int) -> float | None:
