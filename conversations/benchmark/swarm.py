@@ -182,14 +182,22 @@ async def drive(
     seen: Observations,
     trigger: Callable[[int, int], Awaitable[None]],
     progress: Callable[[int, int], None],
+    spread: bool = False,
 ) -> None:
-    """``rounds`` rounds at ``rate`` rounds per second; each round one event per stream."""
+    """``rounds`` rounds at ``rate`` rounds per second; each round one event per stream.
+
+    By default a round's events all start at once (a burst: the worst case). With ``spread``
+    they are evenly spaced across the round, as independent streams' traffic would be.
+    """
     loop = asyncio.get_running_loop()
     start = loop.time()
     pending: set[asyncio.Task[None]] = set()
     for round_no in range(rounds):
-        await asyncio.sleep(max(0.0, start + round_no / rate - loop.time()))
         for stream in range(streams):
+            offset = round_no / rate + (stream / (streams * rate) if spread else 0.0)
+            delay = start + offset - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
             seen.sent_at[(round_no, stream)] = time.time()
             task = asyncio.create_task(trigger(round_no, stream))
             pending.add(task)

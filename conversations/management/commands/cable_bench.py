@@ -88,6 +88,11 @@ class Command(BaseCommand):
             default=2.0,
             help="seconds of quiet before measuring (presence pushes settle)",
         )
+        parser.add_argument(
+            "--spread",
+            action="store_true",
+            help="space a round's events evenly across the round instead of all at once",
+        )
         parser.add_argument("--max-seconds", type=float, default=600)
         parser.add_argument("--allow-remote", action="store_true")
         parser.add_argument("--json-only", action="store_true")
@@ -201,6 +206,7 @@ class Command(BaseCommand):
             seen=seen,
             trigger=trigger,
             progress=self.progress("events"),
+            spread=options["spread"],
         )
         expected = {n: len(s.identifiers) for n, s in enumerate(world.streams)}
         await self._wait_for_deliveries(seen, expected, timeout=10.0)
@@ -212,7 +218,7 @@ class Command(BaseCommand):
         )
         for socket in sockets:
             socket.close()
-        config = {k: options[k] for k in ("sockets", "streams", "rounds", "rate", "via")}
+        config = {k: options[k] for k in ("sockets", "streams", "rounds", "rate", "via", "spread")}
         config["servers"] = len(urls)
         return summarize(
             seen,
