@@ -250,3 +250,27 @@ async def test_a_disallowed_origin_is_told_unauthorized(settings):
     good = CableTestClient(headers=[(b"origin", b"https://app.example.com")])
     assert await good.connect()
     await good.disconnect()
+
+
+async def test_a_huge_fan_out_is_sliced_without_holding_up_other_streams(monkeypatch):
+    import realtime.hub as hub
+
+    # Any broadcast to room "a" counts as huge here, and is written one socket at a time.
+    monkeypatch.setattr(hub, "LARGE_FANOUT_BYTES", 50)
+    monkeypatch.setattr(hub, "FANOUT_SLICE", 1)
+    room_a = [await connected() for _ in range(3)]
+    for client in room_a:
+        await client.subscribe(ROOM)
+    room_b = await connected()
+    await room_b.subscribe({"channel": "EchoChannel", "room": "b"})
+    await abroadcast(["room.a"], {"big": "x" * 100})
+    await abroadcast(["room.a"], {"small": 1})  # short, but queued behind the big one
+    await abroadcast(["room.b"], {"other": 1})
+    assert (await room_b.receive())["message"] == {"other": 1}
+    for client in room_a:
+        assert (await client.receive())["message"] == {"big": "x" * 100}
+        assert (await client.receive())["message"] == {"small": 1}  # order kept in a stream
+        assert await client.receive_nothing()
+    assert Hub.current()._backlog == {}
+    for client in (*room_a, room_b):
+        await client.disconnect()

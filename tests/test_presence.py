@@ -251,3 +251,19 @@ async def test_a_batch_of_adds_reports_each_member_coming_online_once(store):
     assert await store.members("g") == {"7", "8"}
     assert await store.remove("g", "7", "a") is False  # session c keeps 7 online
     assert await store.add_many([("g", "8", "e")], ttl=90) == [False]
+
+
+async def test_sliced_refreshes_cover_every_session_once_per_period(settings):
+    from realtime.presence.tracker import REFRESH_SLICES
+
+    settings.REALTIME = {**settings.REALTIME, "PRESENCE_TTL": 90.0}
+    tracker = PresenceTracker.current()
+    tracker.store.clock = clock = Clock()
+    sessions = [await tracker.enter("account.1.users", str(n)) for n in range(40)]
+    for _ in range(4):  # four periods, no heartbeats: only the keeper's slices keep them
+        for part in range(REFRESH_SLICES):
+            clock.now += 30 / REFRESH_SLICES
+            await tracker.refresh(part=part, of=REFRESH_SLICES)
+        assert await tracker.store.members("account.1.users") == {str(n) for n in range(40)}
+    for session in sessions:
+        tracker.leave(session)
