@@ -52,6 +52,10 @@ def test_cable_bench_reports_every_delivery(world, live_server_factory, via):
     assert report["lost"] == 0 and report["duplicates"] == 0
     assert report["latency_ms"]["p50"] > 0
     assert report["server_rss_kib"]["before"] > 0
+    # CPU clock ticks are 10 ms: a run this small may round to zero, but it is measured.
+    assert report["server_cpu"]["ms_per_subscribe"] is not None
+    assert report["server_cpu"]["us_per_delivery"] is not None
+    assert len(report["last_socket_ms_by_round"]) == 3
     assert "fan-out latency" in result.stdout  # the readable table precedes the JSON line
 
 

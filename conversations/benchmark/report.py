@@ -8,9 +8,9 @@ from typing import Any
 from .swarm import Observations
 
 
-def percentile(values: list[float], p: float) -> float:
+def percentile(values: list[float], p: float) -> float | None:
     if not values:
-        return float("nan")
+        return None
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(p / 100 * (len(ordered) - 1))))
     return ordered[index]
@@ -71,7 +71,7 @@ def summarize(
     memory_before: int | None,
     memory_after: int | None,
     server_cpu: dict[str, float | None],
-    generator_busy: float,
+    generator_busy: float | None,
     config: dict[str, Any],
 ) -> dict[str, Any]:
     """``server_cpu``: the servers' CPU seconds spent subscribing and driving events."""
@@ -105,14 +105,14 @@ def summarize(
         "lost": expected - delivered,
         "duplicates": seen.duplicates,
         "latency_ms": {
-            "p50": round(percentile(latencies, 50), 1),
-            "p95": round(percentile(latencies, 95), 1),
-            "p99": round(percentile(latencies, 99), 1),
+            "p50": _rounded(percentile(latencies, 50)),
+            "p95": _rounded(percentile(latencies, 95)),
+            "p99": _rounded(percentile(latencies, 99)),
             "max": round(max(latencies), 1) if latencies else None,
         },
         "last_socket_ms": {
-            "p50": round(percentile(last_socket, 50), 1),
-            "p99": round(percentile(last_socket, 99), 1),
+            "p50": _rounded(percentile(last_socket, 50)),
+            "p99": _rounded(percentile(last_socket, 99)),
             "max": round(max(last_socket), 1) if last_socket else None,
         },
         # The slowest socket of each round, in order: periodic stalls show as a pattern.
@@ -131,7 +131,7 @@ def summarize(
             "us_per_delivery": _per(server_cpu.get("events"), delivered, 1_000_000),
         },
         # CPU time of the generator over wall time while events were driven (1.0: one core).
-        "generator_busy": round(generator_busy, 2),
+        "generator_busy": None if generator_busy is None else round(generator_busy, 2),
         "machine": machine(),
     }
 
@@ -141,6 +141,14 @@ def _by_round(slowest: list[tuple[float, int, float]], rounds: int) -> list[floa
     for ms, round_no, _ in slowest:
         worst[round_no] = max(ms, worst.get(round_no, 0.0))
     return [round(worst[r]) if r in worst else None for r in range(rounds)]
+
+
+def _percent(share: float | None) -> str:
+    return "-" if share is None else f"{round(100 * share)} %"
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
 
 
 def _per(seconds: float | None, count: int, unit: int) -> float | None:
@@ -179,7 +187,7 @@ def table(result: dict[str, Any]) -> str:
             f"{result['server_cpu']['ms_per_subscribe']} ms"
             f" / {result['server_cpu']['us_per_delivery']} µs",
         ),
-        ("load generator busy (events)", f"{round(100 * result['generator_busy'])} %"),
+        ("load generator busy (events)", _percent(result["generator_busy"])),
         (
             "machine",
             f"{result['machine']['cores']} cores, {result['machine']['cpu']}, "

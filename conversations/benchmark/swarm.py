@@ -1,9 +1,8 @@
 """The sockets and the event driver of a benchmark run, on one asyncio loop.
 
-Each socket is an ``asyncio.Protocol`` driving ``websockets``' Sans-I/O ``ClientProtocol``: the
-generator shares the machine with the server it measures, so it spends no task, stream or
-future per socket or per frame (the full ``websockets.connect`` client cost ~1.4 ms of CPU per
-subscribe here, as much as the server's side).
+Each socket is an ``asyncio.Protocol`` speaking the lean client side of ``wire``: no task,
+stream or future per socket or per frame, because the generator shares the machine with the
+server it measures.
 """
 
 import asyncio
@@ -13,16 +12,13 @@ import time
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlparse
 
-from websockets.client import ClientProtocol
-from websockets.frames import Frame, Opcode
-from websockets.http11 import Response
-from websockets.protocol import State
-from websockets.typing import Subprotocol
-from websockets.uri import parse_uri
+from . import wire
 
 SEQ = re.compile(rb"bench-(\w+)-(\d+)-(\d+)")
-SUBPROTOCOL = Subprotocol("actioncable-v1-json")
+SUBPROTOCOL = "actioncable-v1-json"
+OPEN_TIMEOUT = 30.0  # seconds from connect to confirm_subscription
 
 
 @dataclass
@@ -52,29 +48,34 @@ class Socket(asyncio.Protocol):
         self.run = run.encode()
         self.subscribe = json.dumps({"command": "subscribe", "identifier": identifier}).encode()
         self.transport: asyncio.Transport | None = None
-        self.websocket: ClientProtocol | None = None
-        self.outcome: asyncio.Future[bool] | None = None
+        self.outcome: asyncio.Future[bool | None] | None = None
+        self.accept = b""
+        self.head = bytearray()  # the handshake response, until its blank line
+        self.frames: wire.FrameReader | None = None  # once the upgrade is accepted
         self.welcomed = False
         self.received: set[tuple[int, int]] = set()
 
     @property
     def connected(self) -> bool:
-        return self.websocket is not None and self.websocket.state is State.OPEN
+        return self.frames is not None and self.transport is not None
 
     async def open(self) -> bool:
         loop = asyncio.get_running_loop()
-        uri = parse_uri(self.url)
-        self.websocket = ClientProtocol(uri, subprotocols=[SUBPROTOCOL], max_size=None)
+        target = urlparse(self.url)
+        host, port = target.hostname or "127.0.0.1", target.port or 80
+        request, self.accept = wire.handshake_request(host, port, target.path, SUBPROTOCOL)
         self.outcome = loop.create_future()
+        # One timer for the whole attempt (asyncio.wait_for would add a task per step).
+        timer = loop.call_later(OPEN_TIMEOUT, self._settle, None)
         try:
-            await asyncio.wait_for(
-                loop.create_connection(lambda: self, uri.host, uri.port), timeout=30
-            )
-            self.websocket.send_request(self.websocket.connect())
-            self._flush()
-            subscribed = await asyncio.wait_for(self.outcome, timeout=30)
-        except (OSError, TimeoutError):
+            await loop.create_connection(lambda: self, host, port)
+            assert self.transport is not None
+            self.transport.write(request)
+            subscribed = await self.outcome
+        except OSError:
             subscribed = None
+        finally:
+            timer.cancel()
         if subscribed is None:
             self.seen.failed += 1
             self.close()
@@ -86,12 +87,11 @@ class Socket(asyncio.Protocol):
         return subscribed
 
     def close(self) -> None:
-        if self.connected:
-            assert self.websocket is not None
-            self.websocket.send_close()
-            self._flush()
-        if self.transport is not None:
-            self.transport.close()
+        if self.transport is None:
+            return
+        if self.frames is not None and not self.transport.is_closing():
+            self.transport.write(wire.masked_frame(wire.CLOSE, (1000).to_bytes(2, "big")))
+        self.transport.close()
 
     # asyncio.Protocol -------------------------------------------------------------------------
 
@@ -100,18 +100,36 @@ class Socket(asyncio.Protocol):
         self.transport = transport
 
     def data_received(self, data: bytes) -> None:
-        websocket = self.websocket
-        assert websocket is not None
-        websocket.receive_data(data)
-        for event in websocket.events_received():
-            if isinstance(event, Response):
-                if websocket.handshake_exc is not None:
-                    self._settle(None)
-            elif isinstance(event, Frame) and event.opcode is Opcode.TEXT:
-                self._on_text(event.data)
-        self._flush()  # pongs, close replies, our own subscribe
+        if self.frames is None:
+            self.head += data
+            end = self.head.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            try:
+                wire.check_handshake_response(bytes(self.head[:end]), self.accept)
+            except wire.HandshakeFailed:
+                self._settle(None)
+                return
+            self.frames = wire.FrameReader()
+            data = bytes(self.head[end + 4 :])
+            self.head = bytearray()
+        try:
+            for opcode, payload in self.frames.feed(data):
+                if opcode == wire.TEXT:
+                    self._on_text(payload)
+                elif opcode == wire.PING:
+                    self._send(wire.PONG, payload)
+                elif opcode == wire.CLOSE:
+                    self._send(wire.CLOSE, payload[:2])
+                    assert self.transport is not None
+                    self.transport.close()
+        except ConnectionError:
+            self._settle(None)
+            if self.transport is not None:
+                self.transport.close()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self.frames = None
         self._settle(None)
 
     # Frames -------------------------------------------------------------------------------------
@@ -122,8 +140,7 @@ class Socket(asyncio.Protocol):
         elif not self.welcomed:
             if b'"welcome"' in data:
                 self.welcomed = True
-                assert self.websocket is not None
-                self.websocket.send_text(self.subscribe)
+                self._send(wire.TEXT, self.subscribe)
         elif b'"confirm_subscription"' in data:
             self._settle(True)
         elif b'"reject_subscription"' in data:
@@ -147,15 +164,9 @@ class Socket(asyncio.Protocol):
         if self.outcome is not None and not self.outcome.done():
             self.outcome.set_result(subscribed)
 
-    def _flush(self) -> None:
-        assert self.websocket is not None
-        if self.transport is None or self.transport.is_closing():
-            return
-        for chunk in self.websocket.data_to_send():
-            if chunk:
-                self.transport.write(chunk)
-            else:
-                self.transport.close()  # the protocol asks for EOF after a close handshake
+    def _send(self, opcode: int, payload: bytes) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(wire.masked_frame(opcode, payload))
 
 
 async def open_all(

@@ -184,37 +184,43 @@ class Command(BaseCommand):
         await asyncio.sleep(options["settle"])
         memory_after = _total(rss_kib, pids)
 
-        trigger = self._trigger(options["via"], world, urls[0], run)
-        # One unmeasured round first: the first event pays one-time costs (imports, the first
-        # query plan, the first message on each channel-layer subscription).
-        warmup = Observations()
-        await drive(
-            rounds=1,
-            rate=options["rate"],
-            streams=len(world.streams),
-            seen=warmup,
-            trigger=self._trigger(options["via"], world, urls[0], run + "w"),
-            progress=lambda done, total: None,
-        )
-        await asyncio.sleep(1.0)
-        cpu_events_start = _total(cpu_seconds, pids)
+        cpu_events_start: float | None = None
         generator_start = (time.process_time(), time.monotonic())
-        await drive(
-            rounds=options["rounds"],
-            rate=options["rate"],
-            streams=len(world.streams),
-            seen=seen,
-            trigger=trigger,
-            progress=self.progress("events"),
-            spread=options["spread"],
-        )
+        if options["rounds"]:  # --rounds 0: subscribe rate and memory only
+            trigger = self._trigger(options["via"], world, urls[0], run)
+            # One unmeasured round first: the first event pays one-time costs (imports, the first
+            # query plan, the first message on each channel-layer subscription).
+            warmup = Observations()
+            await drive(
+                rounds=1,
+                rate=options["rate"],
+                streams=len(world.streams),
+                seen=warmup,
+                trigger=self._trigger(options["via"], world, urls[0], run + "w"),
+                progress=lambda done, total: None,
+            )
+            await asyncio.sleep(1.0)
+            cpu_events_start = _total(cpu_seconds, pids)
+            generator_start = (time.process_time(), time.monotonic())
+            await drive(
+                rounds=options["rounds"],
+                rate=options["rate"],
+                streams=len(world.streams),
+                seen=seen,
+                trigger=trigger,
+                progress=self.progress("events"),
+                spread=options["spread"],
+            )
         expected = {n: len(s.identifiers) for n, s in enumerate(world.streams)}
         await self._wait_for_deliveries(seen, expected, timeout=10.0)
         cpu_end = _total(cpu_seconds, pids)
         # The generator shares the machine: if it was busy all the time, it (not the server)
         # set the pace, and the latencies are an upper bound on the server's.
-        generator_busy = (time.process_time() - generator_start[0]) / max(
-            time.monotonic() - generator_start[1], 1e-9
+        generator_busy = (
+            (time.process_time() - generator_start[0])
+            / max(time.monotonic() - generator_start[1], 1e-9)
+            if options["rounds"]
+            else None
         )
         for socket in sockets:
             socket.close()
