@@ -25,12 +25,17 @@ class AgentGrant:
     is_administrator: bool
     inbox_ids: tuple[int, ...]
 
+    @staticmethod
+    def key(user_id: int) -> str:
+        """The subscriber key of agent ``user_id``'s subscriptions."""
+        return f"user.{user_id}"
+
     @property
     def subscriber_key(self) -> str:
-        return f"user.{self.user_id}"
+        return self.key(self.user_id)
 
     def streams(self) -> list[str]:
-        names = [streams.account_agents(self.account_id), streams.user_control(self.user_id)]
+        names = [streams.account_agents(self.account_id)]
         if self.is_administrator:
             names.append(streams.account_admins(self.account_id))
         else:

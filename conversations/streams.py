@@ -8,7 +8,8 @@ follow the streams of the inboxes they are members of.
 
 
 def account_agents(account_id: int) -> str:
-    """Every agent of the account (administrators too): contact events, presence."""
+    """Every agent of the account (administrators too): contact events, presence, and control
+    messages addressed to one agent (``acontrol(..., only="user.<id>")``)."""
     return f"account.{account_id}.agents"
 
 
@@ -30,8 +31,3 @@ def account_contacts(account_id: int) -> str:
 def contact_session(contact_inbox_id: int) -> str:
     """One contact session: what the contact may see of its conversations."""
     return f"contact_inbox.{contact_inbox_id}"
-
-
-def user_control(user_id: int) -> str:
-    """Control messages for an agent's subscriptions (permissions changed, token rotated)."""
-    return f"user.{user_id}"

@@ -104,12 +104,20 @@ class Publisher(LoopLocal):
         return [None] * len(batch)
 
 
-async def acontrol(streams: Iterable[str], message: Mapping[str, Any]) -> None:
-    """Send a control message to the channels following ``streams`` (never to sockets)."""
+async def acontrol(
+    streams: Iterable[str], message: Mapping[str, Any], *, only: str | None = None
+) -> None:
+    """Send a control message to the channels following ``streams`` (never to sockets).
+
+    ``only``: a subscriber key (``Channel.subscriber_key``); just that subscriber's channels
+    get it. One shared stream then serves every subscriber's control messages, so a server
+    process needs no channel-layer subscription per user.
+    """
     layer = get_channel_layer(realtime_settings.CHANNEL_LAYER)
+    envelope = {**message, "type": CONTROL, "only": only}
     await asyncio.gather(
         *(
-            layer.group_send(group_name(stream), {**message, "type": CONTROL, "stream": stream})
+            layer.group_send(group_name(stream), {**envelope, "stream": stream})
             for stream in dict.fromkeys(streams)
         )
     )

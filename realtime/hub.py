@@ -244,8 +244,14 @@ class Hub(LoopLocal):
             # Handled before anything that arrives after it (a revoked subscription must not
             # receive the next event), concurrently across subscriptions. Control messages
             # are rare (membership and token changes), so the pause is short and seldom.
+            # ``only`` addresses one subscriber (a subscriber key) among the stream's followers.
+            only = message.get("only")
             results = await asyncio.gather(
-                *(channel.control(message) for channel in list(subscribers)),
+                *(
+                    channel.control(message)
+                    for channel in list(subscribers)
+                    if only is None or channel.subscriber_key == only
+                ),
                 return_exceptions=True,
             )
             for result in results:

@@ -131,7 +131,11 @@ async def test_agents_follow_their_inboxes_and_administrators_the_account(world)
 async def test_reauthorize_follows_inbox_membership_changes_at_once(world):
     client, _ = await subscribe(agent_identifier(world.agent, world.account))
     await sync_to_async(InboxMember.objects.filter(user=world.agent, inbox=world.inbox).delete)()
-    await acontrol([streams.user_control(world.agent.id)], {"op": "reauthorize"})
+    await acontrol(
+        [streams.account_agents(world.account.id)],
+        {"op": "reauthorize"},
+        only=f"user.{world.agent.id}",
+    )
     hub = Hub.current()
     for _ in range(100):  # the control message is handled off the delivery loop
         if streams.inbox_agents(world.inbox.id) not in hub._subscribers:
@@ -147,7 +151,9 @@ async def test_a_rotated_token_loses_its_live_subscription(world):
     user = world.agent
     user.rotate_pubsub_token()
     await user.asave(update_fields=["pubsub_token"])
-    await acontrol([streams.user_control(user.id)], {"op": "reauthorize"})
+    await acontrol(
+        [streams.account_agents(world.account.id)], {"op": "reauthorize"}, only=f"user.{user.id}"
+    )
     assert await client.receive() == {
         "type": "disconnect",
         "reason": "unauthorized",
@@ -163,3 +169,26 @@ async def test_update_presence_is_routed_and_harmless(world):
     assert (await client.receive())["message"]["event"] == "presence.update"
     assert (await client.subscribe(ident))["type"] == "confirm_subscription"
     await client.disconnect()
+
+
+async def test_a_token_rotated_in_the_database_cuts_only_that_agent_off(world):
+    rotated, _ = await subscribe(agent_identifier(world.agent, world.account))
+    colleague, _ = await subscribe(agent_identifier(world.admin, world.account))
+    user = world.agent
+
+    def rotate() -> None:  # what a password change does, through the model's signals
+        user.rotate_pubsub_token()
+        user.save(update_fields=["pubsub_token"])
+
+    await sync_to_async(rotate)()
+    assert await rotated.receive(ignore_events=frozenset({"presence.update"})) == {
+        "type": "disconnect",
+        "reason": "unauthorized",
+        "reconnect": True,
+    }
+    # The control message rode the account's agents stream, addressed to user.<id> only.
+    await abroadcast([streams.account_agents(world.account.id)], {"event": "contact.updated"})
+    frame = await colleague.receive(ignore_events=frozenset({"presence.update"}))
+    assert frame["message"]["event"] == "contact.updated"
+    await colleague.disconnect()
+    await rotated.disconnect()

@@ -20,6 +20,7 @@ The event catalogue: which domain change means which event, and for whom.
 token and account-status changes re-authorise live subscriptions instead of sending events.
 """
 
+from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
@@ -27,7 +28,17 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from .. import presence, streams
-from ..models import Account, AccountUser, Contact, Conversation, InboxMember, Message, User
+from ..access import AgentGrant
+from ..models import (
+    Account,
+    AccountUser,
+    Contact,
+    Conversation,
+    Inbox,
+    InboxMember,
+    Message,
+    User,
+)
 from ..signals import contact_merged, typing_changed
 from . import names, recipients
 from .payloads import (
@@ -202,8 +213,25 @@ def contact_deleted(sender: Any, instance: Contact, **kwargs: Any) -> None:
 REAUTHORIZE = {"op": "reauthorize"}
 
 
+def reauthorize_agent(user_id: int, account_ids: Iterable[int]) -> None:
+    """After commit, agent ``user_id``'s live subscriptions in those accounts re-authorise."""
+    control_after_commit(
+        [streams.account_agents(account_id) for account_id in account_ids],
+        REAUTHORIZE,
+        only=AgentGrant.key(user_id),
+    )
+
+
 def membership_changed(sender: Any, instance: InboxMember | AccountUser, **kwargs: Any) -> None:
-    control_after_commit([streams.user_control(instance.user_id)], REAUTHORIZE)
+    if isinstance(instance, AccountUser):
+        account_id = instance.account_id
+    else:
+        account_id = (
+            Inbox.objects.filter(pk=instance.inbox_id).values_list("account_id", flat=True).first()
+        )
+        if account_id is None:
+            return  # the inbox went with it (cascade): so did everyone's access to it
+    reauthorize_agent(instance.user_id, [account_id])
 
 
 def account_user_saved(
@@ -225,7 +253,10 @@ def user_saved(
     if raw or created:
         return
     if instance.changed_fields() & {"pubsub_token", "is_active"}:
-        control_after_commit([streams.user_control(instance.pk)], REAUTHORIZE)
+        accounts = AccountUser.objects.filter(user_id=instance.pk).values_list(
+            "account_id", flat=True
+        )
+        reauthorize_agent(instance.pk, list(accounts))
     instance.mark_saved()
 
 

@@ -50,8 +50,10 @@ def send_after_commit(build: Callable[[], Iterable[Event]]) -> None:
     transaction.on_commit(partial(_send, build), robust=True)
 
 
-def control_after_commit(streams: list[str], message: dict[str, Any]) -> None:
-    transaction.on_commit(partial(_control, streams, message), robust=True)
+def control_after_commit(
+    streams: list[str], message: dict[str, Any], *, only: str | None = None
+) -> None:
+    transaction.on_commit(partial(_control, streams, message, only), robust=True)
 
 
 def _send(build: Callable[[], Iterable[Event]]) -> None:
@@ -75,9 +77,9 @@ def _send(build: Callable[[], Iterable[Event]]) -> None:
             logger.exception("events: %s to %d streams was lost", event.name, len(event.streams))
 
 
-def _control(streams: list[str], message: dict[str, Any]) -> None:
+def _control(streams: list[str], message: dict[str, Any], only: str | None) -> None:
     try:
-        control(streams, message)
+        control(streams, message, only=only)
     except Exception:
         logger.exception(
             "events: control %s to %d streams was lost", message.get("op"), len(streams)
