@@ -72,6 +72,7 @@ def summarize(
     memory_after: int | None,
     server_cpu: dict[str, float | None],
     generator_busy: float | None,
+    presence_wait: float | None = None,
     config: dict[str, Any],
 ) -> dict[str, Any]:
     """``server_cpu``: the servers' CPU seconds spent subscribing and driving events."""
@@ -130,6 +131,8 @@ def summarize(
             "ms_per_subscribe": _per(server_cpu.get("subscribing"), seen.subscribed, 1000),
             "us_per_delivery": _per(server_cpu.get("events"), delivered, 1_000_000),
         },
+        # Seconds waited after subscribing for the presence push that follows (not measured).
+        "presence_wait_s": None if presence_wait is None else round(presence_wait, 1),
         # CPU time of the generator over wall time while events were driven (1.0: one core).
         "generator_busy": None if generator_busy is None else round(generator_busy, 2),
         "machine": machine(),

@@ -54,6 +54,7 @@ class Socket(asyncio.Protocol):
         self.frames: wire.FrameReader | None = None  # once the upgrade is accepted
         self.welcomed = False
         self.received: set[tuple[int, int]] = set()
+        self.presence_at = 0.0  # when the last presence.update arrived
 
     @property
     def connected(self) -> bool:
@@ -145,7 +146,9 @@ class Socket(asyncio.Protocol):
             self._settle(True)
         elif b'"reject_subscription"' in data:
             self._settle(False)
-        # everything else: pings, presence
+        elif b'"presence.update"' in data:
+            self.presence_at = time.time()
+        # everything else: pings
 
     def _record(self, data: bytes) -> None:
         now = time.time()
@@ -183,6 +186,24 @@ async def open_all(
         progress(done, len(sockets))
 
     await asyncio.gather(*(one(s) for s in sockets))
+
+
+async def presence_settled(sockets: list[Socket], *, since: float, timeout: float) -> float:
+    """Wait until every socket has heard the account's presence after ``since``; the seconds
+    waited (``timeout`` if some never did).
+
+    Every subscribe changes presence, and the account's full map is pushed to all its agents
+    after a coalescing window that grows with the number online (up to 30 s): the push that
+    follows a subscribe storm of thousands is the biggest write the server makes. Measuring
+    starts after it, in steady state.
+    """
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    while loop.time() - start < timeout:
+        if all(s.presence_at >= since for s in sockets if s.connected):
+            break
+        await asyncio.sleep(0.1)
+    return loop.time() - start
 
 
 async def drive(

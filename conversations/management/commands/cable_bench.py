@@ -28,7 +28,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from conversations import streams as stream_names
 from conversations.benchmark.report import cpu_seconds, json_line, rss_kib, summarize, table
-from conversations.benchmark.swarm import Observations, Socket, drive, open_all
+from conversations.benchmark.swarm import (
+    Observations,
+    Socket,
+    drive,
+    open_all,
+    presence_settled,
+)
 from conversations.benchmark.world import BenchWorld, bench_world
 from conversations.models import Conversation, Message
 from conversations.services.messages import message_create
@@ -86,7 +92,14 @@ class Command(BaseCommand):
             "--settle",
             type=float,
             default=2.0,
-            help="seconds of quiet before measuring (presence pushes settle)",
+            help="seconds to wait before measuring, after the presence push that follows "
+            "the subscribes",
+        )
+        parser.add_argument(
+            "--max-presence-wait",
+            type=float,
+            default=45.0,
+            help="longest wait for that presence push (the server coalesces up to 30 s)",
         )
         parser.add_argument(
             "--spread",
@@ -181,6 +194,13 @@ class Command(BaseCommand):
         # live for the whole run, so they are frozen out of collections.
         gc.collect()
         gc.freeze()
+        # Presence pushes for changes made during subscribing ended before this: only later
+        # ones count (half a second of slack for the last subscribes' own changes).
+        presence_wait = await presence_settled(
+            sockets,
+            since=seen.subscribe_finished - 0.5,
+            timeout=options["max_presence_wait"] if options["rounds"] else 0.0,
+        )
         await asyncio.sleep(options["settle"])
         memory_after = _total(rss_kib, pids)
 
@@ -238,6 +258,7 @@ class Command(BaseCommand):
                 "events": _difference(cpu_end, cpu_events_start),
             },
             generator_busy=generator_busy,
+            presence_wait=presence_wait,
             config=config,
         )
 
