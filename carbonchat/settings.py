@@ -95,8 +95,19 @@ TEMPLATES = [
 ]
 
 if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)
+    # A connection pool (psycopg_pool, supported by Django since 5.1). Under ASGI every request
+    # runs in a thread of its own, so per-thread persistent connections (CONN_MAX_AGE) gave
+    # every API request a new PostgreSQL connection and its authentication: ~7 % of a reply's
+    # server time (profiled). With CONN_HEALTH_CHECKS the pool checks a connection when it is
+    # taken out.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_health_checks=True)}
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "pool": {
+            "min_size": int(os.environ.get("DATABASE_POOL_MIN_SIZE", "2")),
+            "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", "20")),
+            "timeout": 10,
+        },
     }
 else:
     DATABASES = {

@@ -142,6 +142,10 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     from django.conf import settings
 
     settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # No connection pool in the test process itself: tests run ORM code in threads of their
+    # own (sync_to_async) that never hand their connection back. The daphne servers the tests
+    # start use the pool, as production does.
+    settings.DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -354,3 +354,20 @@ async def test_an_agent_removed_from_the_inbox_stops_receiving_at_once(world, au
     )
     await audience.expect(["admin", "contact"], "message.created")
     await audience.silent(["agent"])
+
+
+def test_a_failing_after_commit_callback_is_logged_and_the_commit_stands(world, caplog):
+    from django.db import transaction
+
+    from conversations.events.publish import after_commit
+
+    def explode(what: str) -> None:
+        raise RuntimeError(what)
+
+    with caplog.at_level("ERROR", logger="django.db.backends.base"), transaction.atomic():
+        world.account.name = "Renamed"
+        world.account.save(update_fields=["name"])
+        after_commit(explode, "boom")
+    assert "Error calling" in caplog.text and "explode" in caplog.text
+    world.account.refresh_from_db()
+    assert world.account.name == "Renamed"

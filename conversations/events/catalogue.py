@@ -24,7 +24,6 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from .. import presence, streams
@@ -48,7 +47,7 @@ from .payloads import (
     message_payload,
     user_payload,
 )
-from .publish import Event, control_after_commit, send_after_commit
+from .publish import Event, after_commit, control_after_commit, send_after_commit
 
 # (fields, event) in the order events are sent for one save.
 CONVERSATION_CHANGES: list[tuple[frozenset[str], str]] = [
@@ -244,7 +243,7 @@ def account_user_saved(
     if created or "role" in changed:
         membership_changed(sender, instance)
     if created or changed & {"availability", "auto_offline"}:
-        transaction.on_commit(partial(presence.availability_changed, instance), robust=True)
+        after_commit(presence.availability_changed, instance)
 
 
 def user_saved(

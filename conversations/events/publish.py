@@ -4,7 +4,6 @@ import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -47,13 +46,27 @@ def send_after_commit(build: Callable[[], Iterable[Event]]) -> None:
     A rolled-back change sends nothing. Payloads are built at commit, from committed rows, so
     an event shows the state its subscribers can fetch.
     """
-    transaction.on_commit(partial(_send, build), robust=True)
+    after_commit(_send, build)
 
 
 def control_after_commit(
     streams: list[str], message: dict[str, Any], *, only: str | None = None
 ) -> None:
-    transaction.on_commit(partial(_control, streams, message, only), robust=True)
+    after_commit(_control, streams, message, only)
+
+
+def after_commit(function: Callable[..., None], *args: Any) -> None:
+    """Run ``function(*args)`` once the current transaction commits; a failure is logged.
+
+    A named function, not a ``functools.partial``: Django's robust ``on_commit`` logs a
+    failure with ``func.__qualname__``, which a partial lacks, so the logging itself raised.
+    """
+
+    def run() -> None:
+        function(*args)
+
+    run.__qualname__ = getattr(function, "__qualname__", run.__qualname__)
+    transaction.on_commit(run, robust=True)
 
 
 def _send(build: Callable[[], Iterable[Event]]) -> None:
