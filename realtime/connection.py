@@ -59,6 +59,8 @@ class CableConnection:
         self.finished = asyncio.Event()
         self._transport = transport_of(send)
         self._writer = FrameWriter.of(send) if realtime_settings.DIRECT_FRAMES else None
+        # Read once: checked after every frame sent (the settings object is a Python lookup).
+        self._max_queued = int(realtime_settings.MAX_QUEUED_BYTES)
         # Extended protocol (actioncable-v1-ext-json): positions, history, session restore.
         self.extended = False
         self.sid: str | None = None
@@ -218,7 +220,7 @@ class CableConnection:
         if (
             not self.closed
             and self._transport is not None
-            and queued_bytes(self._transport) > realtime_settings.MAX_QUEUED_BYTES
+            and queued_bytes(self._transport) > self._max_queued
         ):
             await self._let_go_slow_client()
 
