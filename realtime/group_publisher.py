@@ -4,7 +4,8 @@ Sending many channel-layer group messages in one go.
 channels_redis's ``RedisPubSubChannelLayer`` publishes each ``group_send`` under a lock on its
 one connection: concurrent broadcasts queue behind each other, one Redis round trip each, so a
 burst of 1,000 events costs 1,000 round trips in a row. For that layer with a single Redis
-host, a batch is published instead as one pipeline on a connection of our own: each message
+host, a batch is published instead by one script call on a connection of our own (one command
+for redis-py to pack, where a pipeline of 1,000 ``PUBLISH`` cost ~20 µs each): each message
 serialized by the layer itself and addressed to the Redis channel the layer subscribes to for
 the group (``<prefix>__group__<group>``; ``tests/test_group_publisher.py`` checks it against a
 real subscriber, so a change in channels_redis fails a test rather than production). Any other
@@ -12,16 +13,28 @@ layer gets plain concurrent ``group_send`` calls.
 """
 
 import asyncio
+import hashlib
 from typing import Any
 
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from redis.exceptions import NoScriptError
 
 from .redis_connection import RedisConnection
 from .settings import realtime_settings
 
 _PUBSUB_LAYER = "channels_redis.pubsub.RedisPubSubChannelLayer"
+
+
+# KEYS: the channels; ARGV: the messages, in the same order.
+PUBLISH_ALL = """
+for i = 1, #KEYS do
+  redis.call('PUBLISH', KEYS[i], ARGV[i])
+end
+return #KEYS
+"""
+PUBLISH_ALL_SHA = hashlib.sha1(PUBLISH_ALL.encode()).hexdigest()
 
 
 class _PipelinedPubSub(RedisConnection):
@@ -30,10 +43,13 @@ class _PipelinedPubSub(RedisConnection):
         self.channel_prefix = f"{prefix}__group__"
 
     async def publish(self, layer: Any, messages: list[tuple[str, dict[str, Any]]]) -> None:
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for group, message in messages:
-                pipe.publish(self.channel_prefix + group, layer.serialize(message))
-            await pipe.execute()
+        channels = [self.channel_prefix + group for group, _ in messages]
+        payloads = [layer.serialize(message) for _, message in messages]
+        try:
+            await self.redis.evalsha(PUBLISH_ALL_SHA, len(channels), *channels, *payloads)
+        except NoScriptError:  # a new (or flushed) Redis: load the script once, again
+            await self.redis.script_load(PUBLISH_ALL)
+            await self.redis.evalsha(PUBLISH_ALL_SHA, len(channels), *channels, *payloads)
 
 
 _publishers: dict[str, _PipelinedPubSub | None] = {}

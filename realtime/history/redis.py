@@ -18,15 +18,25 @@ from redis.exceptions import NoScriptError
 from ..redis_connection import RedisConnection
 from .store import Entry, HistoryStore, HistoryUnavailable
 
-# KEYS: epoch, counter, stream. ARGV: payload, time, limit, ttl, a fresh epoch (used if none).
+# One call appends a whole batch of broadcasts. KEYS: the epoch key, then a counter key and a
+# stream key per append. ARGV: time, limit, ttl, a fresh epoch (used if none), the number of
+# distinct payloads m, the m payloads, then for each append the index of its payload (an event
+# to several streams sends its payload once).
 APPEND = """
-redis.call('SET', KEYS[1], ARGV[5], 'NX')
+redis.call('SET', KEYS[1], ARGV[4], 'NX')
 local epoch = redis.call('GET', KEYS[1])
-local offset = redis.call('INCR', KEYS[2])
-redis.call('EXPIRE', KEYS[2], ARGV[4])
-redis.call('XADD', KEYS[3], 'MAXLEN', ARGV[3], offset .. '-1', 'p', ARGV[1], 't', ARGV[2])
-redis.call('EXPIRE', KEYS[3], ARGV[4])
-return {epoch, offset}
+local m = tonumber(ARGV[5])
+local offsets = {}
+for i = 1, (#KEYS - 1) / 2 do
+  local counter, stream = KEYS[2 * i], KEYS[2 * i + 1]
+  local payload = ARGV[5 + tonumber(ARGV[5 + m + i])]
+  local offset = redis.call('INCR', counter)
+  redis.call('EXPIRE', counter, ARGV[3])
+  redis.call('XADD', stream, 'MAXLEN', ARGV[2], offset .. '-1', 'p', payload, 't', ARGV[1])
+  redis.call('EXPIRE', stream, ARGV[3])
+  offsets[i] = offset
+end
+return {epoch, offsets}
 """
 APPEND_SHA = hashlib.sha1(APPEND.encode()).hexdigest()
 
@@ -47,38 +57,34 @@ class RedisHistoryStore(RedisConnection, HistoryStore):
     async def append_many(
         self, items: Sequence[tuple[list[str], str]]
     ) -> list[dict[str, tuple[str, int]]]:
-        # One round trip for every stream of every broadcast: each append is a script (epoch,
-        # counter, XADD), run in order, so offsets follow the order of the broadcasts.
-        keep, now = int(self.ttl) + 1, repr(self.clock())
-        epoch_key = f"{self.prefix}:epoch"
-        fresh_epoch = uuid.uuid4().hex[:12]
-        async with self.redis.pipeline(transaction=False) as pipe:
-            for streams, payload in items:
-                for stream in streams:
-                    pipe.evalsha(
-                        *self._append_script_args(stream, epoch_key),
-                        payload,
-                        now,
-                        self.limit,
-                        keep,
-                        fresh_epoch,
-                    )
-            try:
-                results = iter(await pipe.execute())
-            except NoScriptError:  # a new (or flushed) Redis: load the script once, again
-                await self.redis.script_load(APPEND)
-                return await self.append_many(items)
-        # ``results`` is one iterator across all items: each takes as many as it has streams.
-        return [
-            {
-                stream: (epoch, int(offset))
-                for stream, (epoch, offset) in zip(streams, results, strict=False)
-            }
-            for streams, _ in items
+        # One script call for every stream of every broadcast in the batch: one command to
+        # pack and one reply to parse (redis-py spends ~20 µs on each), offsets in batch order.
+        keys = [f"{self.prefix}:epoch"]
+        payload_indexes = []
+        for index, (streams, _) in enumerate(items, start=1):
+            for stream in streams:
+                keys += (f"{self.prefix}:n:{stream}", f"{self.prefix}:s:{stream}")
+                payload_indexes.append(index)
+        if len(keys) == 1:
+            return [{} for _ in items]
+        args = [
+            repr(self.clock()),
+            self.limit,
+            int(self.ttl) + 1,
+            uuid.uuid4().hex[:12],
+            len(items),
+            *(payload for _, payload in items),
+            *payload_indexes,
         ]
-
-    def _append_script_args(self, stream: str, epoch_key: str) -> tuple:
-        return (APPEND_SHA, 3, epoch_key, f"{self.prefix}:n:{stream}", f"{self.prefix}:s:{stream}")
+        try:
+            epoch, offsets = await self.redis.evalsha(APPEND_SHA, len(keys), *keys, *args)
+        except NoScriptError:  # a new (or flushed) Redis: load the script once, again
+            await self.redis.script_load(APPEND)
+            epoch, offsets = await self.redis.evalsha(APPEND_SHA, len(keys), *keys, *args)
+        positions = iter(offsets)
+        return [
+            {stream: (epoch, int(next(positions))) for stream in streams} for streams, _ in items
+        ]
 
     def _entries(self, rows: list) -> list[Entry]:
         return [
