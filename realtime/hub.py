@@ -20,6 +20,7 @@ from channels.layers import get_channel_layer
 
 from . import protocol
 from .eager_writes import enable_eager_writes
+from .heap_freezer import HeapFreezer
 from .lazy_autobahn_logs import enable_lazy_autobahn_logs
 from .loop_local import LoopLocal
 from .settings import realtime_settings
@@ -60,6 +61,7 @@ class Hub(LoopLocal):
         self._backlog: dict[str, deque[dict[str, Any]]] = {}
         self._drains: set[asyncio.Task[None]] = set()
         self._shutdown_hooked = False
+        self._freezer: HeapFreezer | None = None
 
     # Connections and pings ----------------------------------------------------------------
 
@@ -70,10 +72,17 @@ class Hub(LoopLocal):
             if realtime_settings.EAGER_WRITES:
                 enable_eager_writes()
             enable_lazy_autobahn_logs()
+            # Only in a real server process (a Twisted reactor runs): tests share their heap.
+            if self._shutdown_hooked and realtime_settings.FREEZE_HEAP:
+                self._freezer = HeapFreezer()
+        if self._freezer is not None:
+            self._freezer.opened()
         if self._pinger is None:
             self._pinger = asyncio.create_task(self._ping_forever(), name="cable-pinger")
 
     def detach(self, connection: "CableConnection") -> None:
+        if connection in self._connections and self._freezer is not None:
+            self._freezer.closed()
         self._connections.discard(connection)
         if not self._connections and self._pinger is not None:
             self._pinger.cancel()
