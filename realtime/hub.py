@@ -4,8 +4,10 @@ The hub: one per server process (per event loop), between the channel layer and 
 A stream has exactly one channel-layer group membership per process however many local
 subscriptions follow it, and a broadcast arrives once per process and is fanned out locally:
 each socket's frame is its subscription's pre-encoded identifier spliced around the shared,
-already-encoded payload. Nothing on this path touches the database, and nothing goes through a
-consumer's ``dispatch()`` (which, since Channels 4.2, hops to a shared thread per message).
+already-encoded payload, written to the socket directly under daphne (``frame_writer``).
+Nothing on this path touches the database, and nothing goes through a consumer's
+``dispatch()`` (which, since Channels 4.2, hops to a shared thread per message). A fan-out too
+large to write in one go is written in slices while other streams' messages go on.
 
 The hub also drives every socket's ping from one timer.
 """
