@@ -12,10 +12,15 @@ import functools
 from typing import Any
 
 
-def transport_of(send: Any) -> Any | None:
+def protocol_of(send: Any) -> Any | None:
+    """daphne's protocol object behind an ASGI ``send``, or None under another server."""
     if not isinstance(send, functools.partial) or not send.args:
         return None
-    transport = getattr(send.args[0], "transport", None)
+    return send.args[0]
+
+
+def transport_of(send: Any) -> Any | None:
+    transport = getattr(protocol_of(send), "transport", None)
     if transport is None or not hasattr(transport, "_tempDataLen"):
         return None
     return transport

@@ -16,8 +16,9 @@ uses ``send``. Frames have no per-message compression (daphne does not offer it)
 ``MAX_BROADCAST_BYTES`` never reach here (refused when published).
 """
 
-import functools
 from typing import Any
+
+from .backpressure import protocol_of
 
 _OPEN_STATE = "STATE_OPEN"
 
@@ -42,9 +43,7 @@ class FrameWriter:
     @classmethod
     def of(cls, send: Any) -> "FrameWriter | None":
         """A writer for daphne's ``send`` (``partial(server.handle_reply, protocol)``)."""
-        if not isinstance(send, functools.partial) or not send.args:
-            return None
-        protocol = send.args[0]
+        protocol = protocol_of(send)
         transport = getattr(protocol, "transport", None)
         if (
             transport is None

@@ -37,7 +37,7 @@ return #KEYS
 PUBLISH_ALL_SHA = hashlib.sha1(PUBLISH_ALL.encode()).hexdigest()
 
 
-class _PipelinedPubSub(RedisConnection):
+class _ScriptedPublisher(RedisConnection):
     def __init__(self, url: str, prefix: str) -> None:
         super().__init__("publish", url=url)
         self.channel_prefix = f"{prefix}__group__"
@@ -52,11 +52,11 @@ class _PipelinedPubSub(RedisConnection):
             await self.redis.evalsha(PUBLISH_ALL_SHA, len(channels), *channels, *payloads)
 
 
-_publishers: dict[str, _PipelinedPubSub | None] = {}
+_publishers: dict[str, _ScriptedPublisher | None] = {}
 
 
-def _pipelined(alias: str) -> _PipelinedPubSub | None:
-    """The pipelined publisher for layer ``alias``, or None when the layer is not one it
+def _direct_publisher(alias: str) -> _ScriptedPublisher | None:
+    """The direct publisher for layer ``alias``, or None when the layer is not one it
     knows how to address (another backend, several Redis hosts)."""
     if alias not in _publishers:
         config = settings.CHANNEL_LAYERS.get(alias, {})
@@ -66,7 +66,7 @@ def _pipelined(alias: str) -> _PipelinedPubSub | None:
             config.get("BACKEND") == _PUBSUB_LAYER and len(hosts) == 1 and isinstance(hosts[0], str)
         )
         _publishers[alias] = (
-            _PipelinedPubSub(hosts[0], options.get("prefix", "asgi")) if suitable else None
+            _ScriptedPublisher(hosts[0], options.get("prefix", "asgi")) if suitable else None
         )
     return _publishers[alias]
 
@@ -82,7 +82,7 @@ async def group_send_many(layer: Any, messages: list[tuple[str, dict[str, Any]]]
     """``layer.group_send(group, message)`` for each pair, in order per group."""
     if not messages:
         return
-    publisher = _pipelined(realtime_settings.CHANNEL_LAYER)
+    publisher = _direct_publisher(realtime_settings.CHANNEL_LAYER)
     if publisher is not None:
         await publisher.publish(layer, messages)
         return

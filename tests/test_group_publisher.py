@@ -1,6 +1,6 @@
 """Broadcasts made together are published together, in order, and reach real subscribers.
 
-Runs against a real Redis channel layer: the pipelined publisher addresses channels_redis's
+Runs against a real Redis channel layer: the direct publisher addresses channels_redis's
 group channels itself, so this is where a change in channels_redis would show.
 """
 
@@ -9,13 +9,13 @@ import asyncio
 from channels.layers import get_channel_layer
 
 from realtime.broadcast import Publisher, abroadcast
-from realtime.group_publisher import _pipelined, group_send_many
+from realtime.group_publisher import _direct_publisher, group_send_many
 from realtime.streams import group_name
 
 
-async def test_a_pipelined_batch_reaches_a_channels_redis_group_subscriber_in_order(redis_layer):
+async def test_a_published_batch_reaches_a_channels_redis_group_subscriber_in_order(redis_layer):
     layer = get_channel_layer()
-    assert _pipelined("default") is not None  # the pub/sub layer on one host: pipelined
+    assert _direct_publisher("default") is not None  # pub/sub layer, one host
     channel = await layer.new_channel()
     await layer.group_add("cable.pipelined", channel)
     await group_send_many(layer, [("cable.pipelined", {"type": "t", "n": n}) for n in range(20)])
