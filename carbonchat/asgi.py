@@ -16,13 +16,16 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.urls import path  # noqa: E402
 
+from conversations.snooze import reopen_due_snoozes  # noqa: E402
 from realtime.connection import CableConnection  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": URLRouter([path("cable", CableConnection.as_asgi())]),
-    }
+application = reopen_due_snoozes(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": URLRouter([path("cable", CableConnection.as_asgi())]),
+        }
+    )
 )
 
 # Everything alive now (Django, the apps, the URL resolver: hundreds of thousands of objects)

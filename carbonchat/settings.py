@@ -180,6 +180,8 @@ REALTIME = {
         "RoomChannel": "conversations.room_channel.RoomChannel",
     },
     "SERVER_PROCESSES": int(os.environ.get("WEB_CONCURRENCY", "1") or 1),
+    # Chatwoot's clients and SDKs send the agent token only as api_access_token.
+    "UNDERSCORE_HEADERS": ("api_access_token",),
     "ALLOWED_ORIGINS": _env_list("CABLE_ALLOWED_ORIGINS", []) or None,
     "HISTORY_STORE": (
         "realtime.history.redis.RedisHistoryStore"

@@ -23,10 +23,14 @@ def inboxes_visible_to(*, membership: AccountUser) -> QuerySet[Inbox]:
 
 
 def conversations_visible_to(*, membership: AccountUser) -> QuerySet[Conversation]:
-    return Conversation.objects.filter(
-        account_id=membership.account_id,
-        inbox__in=inboxes_visible_to(membership=membership),
-    ).select_related("inbox", "contact", "contact_inbox", "assignee", "team")
+    return (
+        Conversation.objects.filter(
+            account_id=membership.account_id,
+            inbox__in=inboxes_visible_to(membership=membership),
+        )
+        .select_related("inbox", "contact", "contact_inbox", "assignee", "team")
+        .prefetch_related("labels")
+    )
 
 
 def conversation_list(
@@ -34,14 +38,22 @@ def conversation_list(
     membership: AccountUser,
     status: str | None = None,
     inbox_id: int | None = None,
+    team_id: int | None = None,
     assignee: str | None = None,
+    labels: list[str] | None = None,
 ) -> QuerySet[Conversation]:
-    """``assignee``: ``me``, ``unassigned``, ``assigned``, or omitted for all."""
+    """``assignee``: ``me``, ``unassigned``, ``assigned``, or omitted for all; ``labels``:
+    conversations that have any of these label titles."""
     conversations = conversations_visible_to(membership=membership)
     if status and status != "all":
         conversations = conversations.filter(status=status)
     if inbox_id is not None:
         conversations = conversations.filter(inbox_id=inbox_id)
+    if team_id is not None:
+        conversations = conversations.filter(team_id=team_id)
+    if labels:
+        tagged = Conversation.labels.through.objects.filter(label__title__in=labels)
+        conversations = conversations.filter(pk__in=tagged.values("conversation_id"))
     if assignee == "me":
         conversations = conversations.filter(assignee_id=membership.user_id)
     elif assignee == "unassigned":
@@ -56,6 +68,30 @@ def conversation_messages(*, conversation: Conversation, for_contact: bool) -> Q
     if for_contact:
         messages = messages.filter(private=False).exclude(message_type=Message.MessageType.ACTIVITY)
     return messages.order_by("created_at", "id")
+
+
+# Chatwoot's message pages: the latest 20; 20 before an id; up to 100 after one.
+LATEST = 20
+AFTER_LIMIT = 100
+
+
+def conversation_messages_page(
+    *,
+    conversation: Conversation,
+    for_contact: bool,
+    before: int | None = None,
+    after: int | None = None,
+) -> list[Message]:
+    """Messages in time order: the latest page, the page before ``before``, or those after
+    ``after`` (the reconnect backfill); both ids give the messages between them."""
+    messages = conversation_messages(conversation=conversation, for_contact=for_contact)
+    if after is not None and before is not None:
+        return list(messages.filter(id__gte=after, id__lt=before)[:1000])
+    if after is not None:
+        return list(messages.filter(id__gt=after)[:AFTER_LIMIT])
+    if before is not None:
+        messages = messages.filter(id__lt=before)
+    return list(messages.order_by("-created_at", "-id")[:LATEST])[::-1]
 
 
 def public_session(*, inbox_identifier: str, source_id: str) -> ContactInbox | None:

@@ -51,6 +51,9 @@ DEFAULTS: dict[str, Any] = {
     # In a server process, move settled connections out of the cyclic GC's full passes
     # (gc.freeze, see realtime/heap_freezer.py): a full pass over 5,000 sockets took 0.5 s.
     "FREEZE_HEAP": True,
+    # Request headers with underscores to accept under daphne, as their hyphenated spelling
+    # (daphne drops every other underscored header; see realtime/underscore_headers.py).
+    "UNDERSCORE_HEADERS": (),
     # Stream history for resumable delivery (actioncable-v1-ext-json): the store (None: off),
     # how many messages and for how many seconds each stream keeps.
     "HISTORY_STORE": "realtime.history.memory.MemoryHistoryStore",

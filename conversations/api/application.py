@@ -1,24 +1,35 @@
 """The application API (agents): ``/api/v1/accounts/{account_id}/…``. Views stay thin."""
 
+from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from rest_framework import serializers, status
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import selectors
-from ..models import AccountUser, Contact, ContactInbox, Conversation, Message, Team, User
+from ..events.formats import iso_ms
+from ..models import AccountUser, Contact, ContactInbox, Conversation, Label, Message, Team, User
 from ..services import contacts as contact_services
 from ..services import conversations as conversation_services
+from ..services import labels as label_services
 from ..services import messages as message_services
 from . import serializers as inputs
 from .authentication import AccessTokenAuthentication
 from .pagination import page_of
-from .representations import contact_body, conversation_body, message_body
+from .params import query_int
+from .representations import (
+    contact_body,
+    conversation_body,
+    label_body,
+    message_body,
+    messages_meta,
+)
 from .schema import document
 
 
@@ -53,6 +64,10 @@ class AgentAPIView(APIView):
     def account_id(self) -> int:
         return self.membership.account_id
 
+    def require_administrator(self) -> None:
+        if not self.membership.is_administrator:
+            raise PermissionDenied("Only administrators of the account may do this.")
+
     def get_conversation(self, display_id: int) -> Conversation:
         return get_object_or_404(
             selectors.conversations_visible_to(membership=self.membership), display_id=display_id
@@ -86,9 +101,10 @@ class ConversationListView(AgentAPIView):
     @document(None, "conversations_list")
     def get(self, request: Request, account_id: int) -> Response:
         params = request.query_params
-        inbox_id = params.get("inbox_id")
-        if inbox_id is not None and not inbox_id.isdigit():
-            raise serializers.ValidationError({"inbox_id": ["Must be an integer."]})
+        inbox_id = query_int(params.get("inbox_id"), "inbox_id")
+        team_id = query_int(params.get("team_id"), "team_id")
+        updated_within = query_int(params.get("updated_within"), "updated_within", minimum=0)
+        labels = params.getlist("labels[]") or params.getlist("labels")
         status_filter = params.get("status")
         if status_filter and status_filter not in [*Conversation.Status.values, "all"]:
             raise serializers.ValidationError({"status": [f"Unknown status {status_filter!r}."]})
@@ -98,10 +114,18 @@ class ConversationListView(AgentAPIView):
         conversations = selectors.conversation_list(
             membership=self.membership,
             status=status_filter or "open",
-            inbox_id=int(inbox_id) if inbox_id else None,
+            inbox_id=inbox_id,
+            team_id=team_id,
             assignee=assignee,
+            labels=[label.lower() for label in labels],
         )
-        page, meta = page_of(conversations, params.get("page"))
+        if updated_within is not None:
+            # A reconnecting dashboard: everything changed while it was away, unpaged.
+            since = timezone.now() - timedelta(seconds=updated_within)
+            page = list(conversations.filter(updated_at__gt=since))
+            meta = {"all_count": len(page), "current_page": 1, "page_size": len(page)}
+        else:
+            page, meta = page_of(conversations, params.get("page"))
         return Response({"data": {"meta": meta, "payload": [conversation_body(c) for c in page]}})
 
     @document(inputs.ConversationCreateSerializer, "conversations_create")
@@ -157,15 +181,57 @@ class ConversationDetailView(AgentAPIView):
     def get(self, request: Request, account_id: int, display_id: int) -> Response:
         return Response(conversation_body(self.get_conversation(display_id)))
 
+    @document(inputs.ConversationUpdateSerializer, "conversations_update")
+    def patch(self, request: Request, account_id: int, display_id: int) -> Response:
+        conversation = self.get_conversation(display_id)
+        data = validated(inputs.ConversationUpdateSerializer, request.data)
+        conversation_services.conversation_toggle_priority(
+            conversation=conversation, priority=data["priority"], actor=request.user
+        )
+        return Response(conversation_body(self.get_conversation(display_id)))
+
+
+class TogglePriorityView(AgentAPIView):
+    @document(inputs.PrioritySerializer, "conversations_toggle_priority")
+    def post(self, request: Request, account_id: int, display_id: int) -> Response:
+        conversation = self.get_conversation(display_id)
+        data = validated(inputs.PrioritySerializer, request.data)
+        conversation_services.conversation_toggle_priority(
+            conversation=conversation, priority=data["priority"], actor=request.user
+        )
+        return Response({})
+
+
+class ConversationLabelsView(AgentAPIView):
+    @document(None, "conversation_labels_list")
+    def get(self, request: Request, account_id: int, display_id: int) -> Response:
+        conversation = self.get_conversation(display_id)
+        return Response({"payload": [label.title for label in conversation.labels.all()]})
+
+    @document(inputs.LabelsSerializer, "conversation_labels_set")
+    def post(self, request: Request, account_id: int, display_id: int) -> Response:
+        conversation = self.get_conversation(display_id)
+        data = validated(inputs.LabelsSerializer, request.data, account_id=self.account_id)
+        titles = conversation_services.conversation_labels_set(
+            conversation=conversation, labels=data["labels"], actor=request.user
+        )
+        return Response({"payload": titles})
+
 
 class MessageListView(AgentAPIView):
     @document(None, "messages_list")
     def get(self, request: Request, account_id: int, display_id: int) -> Response:
         conversation = self.get_conversation(display_id)
-        messages = selectors.conversation_messages(conversation=conversation, for_contact=False)
+        params = request.query_params
+        messages = selectors.conversation_messages_page(
+            conversation=conversation,
+            for_contact=False,
+            before=query_int(params.get("before"), "before"),
+            after=query_int(params.get("after"), "after", minimum=0),
+        )
         return Response(
             {
-                "meta": {"contact": contact_body(conversation.contact)},
+                "meta": messages_meta(conversation),
                 "payload": [message_body(m, conversation) for m in messages],
             }
         )
@@ -225,7 +291,10 @@ class ToggleStatusView(AgentAPIView):
         conversation = self.get_conversation(display_id)
         data = validated(inputs.ToggleStatusSerializer, request.data)
         conversation_services.conversation_toggle_status(
-            conversation=conversation, status=data.get("status")
+            conversation=conversation,
+            status=data.get("status"),
+            snoozed_until=data.get("snoozed_until"),
+            actor=request.user,
         )
         return Response(
             {
@@ -234,6 +303,7 @@ class ToggleStatusView(AgentAPIView):
                     "success": True,
                     "current_status": conversation.status,
                     "conversation_id": conversation.display_id,
+                    "snoozed_until": iso_ms(conversation.snoozed_until),
                 },
             }
         )
@@ -249,7 +319,9 @@ class AssignmentView(AgentAPIView):
             changes["assignee"] = self.account_user(data["assignee_id"], "assignee_id")
         if "team_id" in data:
             changes["team"] = self.account_team(data["team_id"])
-        conversation_services.conversation_assign(conversation=conversation, **changes)
+        conversation_services.conversation_assign(
+            conversation=conversation, actor=request.user, **changes
+        )
         conversation = self.get_conversation(display_id)
         return Response(conversation_body(conversation))
 
@@ -272,7 +344,9 @@ class UpdateLastSeenView(AgentAPIView):
     @document(None, "conversations_update_last_seen")
     def post(self, request: Request, account_id: int, display_id: int) -> Response:
         conversation = self.get_conversation(display_id)
-        conversation_services.conversation_mark_seen_by_agent(conversation=conversation)
+        conversation_services.conversation_mark_seen_by_agent(
+            conversation=conversation, agent=request.user
+        )
         return Response(
             {"agent_last_seen_at": conversation_body(conversation)["agent_last_seen_at"]}
         )
@@ -285,9 +359,9 @@ class ContactListView(AgentAPIView):
         page, meta = page_of(contacts, request.query_params.get("page"))
         return Response({"meta": meta, "payload": [contact_body(c) for c in page]})
 
-    @document(inputs.ContactSerializer, "contacts_create")
+    @document(inputs.AgentContactSerializer, "contacts_create")
     def post(self, request: Request, account_id: int) -> Response:
-        data = validated(inputs.ContactSerializer, request.data, account_id=self.account_id)
+        data = validated(inputs.AgentContactSerializer, request.data, account_id=self.account_id)
         contact = save_contact(
             lambda: contact_services.contact_create(account=self.membership.account, **data)
         )
@@ -299,11 +373,11 @@ class ContactDetailView(AgentAPIView):
     def get(self, request: Request, account_id: int, contact_id: int) -> Response:
         return Response({"payload": contact_body(self.get_contact(contact_id))})
 
-    @document(inputs.ContactSerializer, "contacts_update")
+    @document(inputs.AgentContactSerializer, "contacts_update")
     def patch(self, request: Request, account_id: int, contact_id: int) -> Response:
         contact = self.get_contact(contact_id)
         data = validated(
-            inputs.ContactSerializer, request.data, account_id=self.account_id, contact=contact
+            inputs.AgentContactSerializer, request.data, account_id=self.account_id, contact=contact
         )
         contact = save_contact(lambda: contact_services.contact_update(contact=contact, **data))
         return Response({"payload": contact_body(contact)})
@@ -312,6 +386,77 @@ class ContactDetailView(AgentAPIView):
     def delete(self, request: Request, account_id: int, contact_id: int) -> Response:
         contact_services.contact_delete(contact=self.get_contact(contact_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ContactLabelsView(AgentAPIView):
+    @document(None, "contact_labels_list")
+    def get(self, request: Request, account_id: int, contact_id: int) -> Response:
+        contact = self.get_contact(contact_id)
+        return Response({"payload": [label.title for label in contact.labels.all()]})
+
+    @document(inputs.LabelsSerializer, "contact_labels_set")
+    def post(self, request: Request, account_id: int, contact_id: int) -> Response:
+        contact = self.get_contact(contact_id)
+        data = validated(inputs.LabelsSerializer, request.data, account_id=self.account_id)
+        titles = label_services.contact_labels_set(contact=contact, labels=data["labels"])
+        return Response({"payload": titles})
+
+
+class LabelListView(AgentAPIView):
+    @document(None, "labels_list")
+    def get(self, request: Request, account_id: int) -> Response:
+        labels = Label.objects.filter(account_id=self.account_id)
+        return Response({"payload": [label_body(label) for label in labels]})
+
+    @document(inputs.LabelSerializer, "labels_create")
+    def post(self, request: Request, account_id: int) -> Response:
+        self.require_administrator()
+        data = validated(inputs.LabelSerializer, request.data, account_id=self.account_id)
+        label = save_unique(
+            lambda: label_services.label_create(account=self.membership.account, **data), "title"
+        )
+        return Response(label_body(label))
+
+
+class LabelDetailView(AgentAPIView):
+    def get_label(self, label_id: int) -> Label:
+        return get_object_or_404(Label, account_id=self.account_id, pk=label_id)
+
+    @document(None, "labels_show")
+    def get(self, request: Request, account_id: int, label_id: int) -> Response:
+        return Response(label_body(self.get_label(label_id)))
+
+    @document(inputs.LabelSerializer, "labels_update")
+    def patch(self, request: Request, account_id: int, label_id: int) -> Response:
+        self.require_administrator()
+        label = self.get_label(label_id)
+        serializer = inputs.LabelSerializer(
+            data=request.data, partial=True, context={"account_id": self.account_id, "label": label}
+        )
+        serializer.is_valid(raise_exception=True)
+        label = save_unique(
+            lambda: label_services.label_update(label=label, **serializer.validated_data), "title"
+        )
+        return Response(label_body(label))
+
+    put = patch
+
+    @document(None, "labels_delete")
+    def delete(self, request: Request, account_id: int, label_id: int) -> Response:
+        self.require_administrator()
+        label_services.label_delete(label=self.get_label(label_id))
+        return Response(status=status.HTTP_200_OK, data={})
+
+
+class CacheKeysView(AgentAPIView):
+    """What a reconnecting dashboard compares with its cached labels, inboxes and teams."""
+
+    @document(None, "account_cache_keys")
+    def get(self, request: Request, account_id: int) -> Response:
+        self.membership.account.refresh_from_db()
+        response = Response({"cache_keys": self.membership.account.cache_keys()})
+        response["Cache-Control"] = "private, max-age=10, stale-while-revalidate=300"
+        return response
 
 
 class ContactMergeView(AgentAPIView):
@@ -330,11 +475,13 @@ class ContactMergeView(AgentAPIView):
         return Response(contact_body(base))
 
 
-def save_contact(save):
-    """Run a contact write; a uniqueness race lost to another request is a 400, not a 500."""
+def save_unique(save, field: str, message: str = "Already exists."):
+    """Run a write; a uniqueness race lost to another request is a 400, not a 500."""
     try:
         return save()
     except IntegrityError:
-        raise serializers.ValidationError(
-            {"email": ["A contact with this email or identifier already exists."]}
-        ) from None
+        raise serializers.ValidationError({field: [message]}) from None
+
+
+def save_contact(save):
+    return save_unique(save, "email", "A contact with this email or identifier already exists.")

@@ -1,10 +1,12 @@
 """
-Agents authenticate with their access token in the ``api-access-token`` header.
+Agents authenticate with their access token in the ``api_access_token`` header.
 
-Chatwoot documents the header as ``api_access_token``. daphne drops every header whose name
-contains an underscore (its guard against CVE-2015-0219 header spoofing), and so does nginx by
-default (``underscores_in_headers off``), so behind them only the hyphenated spelling arrives.
-Both spellings map to the same ``HTTP_API_ACCESS_TOKEN`` key where a server passes them.
+That is the name Chatwoot's dashboard, apps and SDKs send. daphne drops every header whose
+name contains an underscore (its guard against CVE-2015-0219 header spoofing); CarbonChat
+lets this one name through as ``api-access-token`` (``REALTIME["UNDERSCORE_HEADERS"]``,
+``realtime/underscore_headers.py``), and the shipped nginx config passes underscores. The
+hyphenated spelling works too; both reach Django as ``HTTP_API_ACCESS_TOKEN``. When both
+arrive with different values the request is refused: neither is trusted over the other.
 """
 
 from typing import Any
@@ -24,6 +26,11 @@ class AccessTokenAuthentication(authentication.BaseAuthentication):
         if not token:
             raise exceptions.NotAuthenticated(
                 "Send your access token in the api_access_token header."
+            )
+        if "," in token:
+            # Two headers joined by the server: api_access_token and api-access-token differ.
+            raise exceptions.AuthenticationFailed(
+                "api_access_token and api-access-token disagree; send one."
             )
         user = User.objects.filter(access_token=token, is_active=True).first()
         if user is None:

@@ -169,6 +169,6 @@ class PublicToggleStatusView(PublicAPIView):
         session = self.get_session(inbox_identifier, source_id)
         conversation = self.get_conversation(session, display_id)
         conversation_services.conversation_toggle_status(
-            conversation=conversation, status=Conversation.Status.RESOLVED
+            conversation=conversation, status=Conversation.Status.RESOLVED, actor=session.contact
         )
         return Response(public_conversation_body(conversation))

@@ -1,10 +1,14 @@
 """Input validation for every endpoint: a bad field is a 400 that names it."""
 
+from datetime import UTC, datetime
 from typing import Any
 
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from rest_framework import serializers
 
-from ..models import AccountUser, Contact, Conversation, Message
+from ..models import AccountUser, Contact, Conversation, Label, Message
+from ..models.label import TITLE_PATTERN
 
 TYPING_STATUSES = ("on", "off")
 MESSAGE_TYPES = {"incoming": Message.MessageType.INCOMING, "outgoing": Message.MessageType.OUTGOING}
@@ -64,8 +68,108 @@ class ConversationCreateSerializer(serializers.Serializer):
         return attrs
 
 
+class FutureTimeField(serializers.Field):
+    """A time to come: Unix seconds (as Chatwoot's dashboard sends it) or ISO 8601."""
+
+    default_error_messages = {
+        "invalid": "Must be Unix seconds or an ISO 8601 time.",
+        "past": "Must be in the future.",
+    }
+
+    def to_internal_value(self, data: Any) -> datetime:
+        value = self.parse(data)
+        if value is None:
+            self.fail("invalid")
+        if value <= timezone.now():
+            self.fail("past")
+        return value
+
+    @staticmethod
+    def parse(data: Any) -> datetime | None:
+        if isinstance(data, bool):
+            return None
+        try:
+            if isinstance(data, str) and data.strip().isascii() and data.strip().isdigit():
+                data = int(data.strip())
+            if isinstance(data, int | float):
+                return datetime.fromtimestamp(data, tz=UTC)
+            value = parse_datetime(data.strip()) if isinstance(data, str) else None
+        except (OverflowError, OSError, ValueError):
+            return None
+        if value is not None and timezone.is_naive(value):
+            value = value.replace(tzinfo=UTC)
+        return value
+
+    def to_representation(self, value: datetime) -> str:
+        return value.isoformat()
+
+
 class ToggleStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=Conversation.Status.values, required=False)
+    snoozed_until = FutureTimeField(required=False, allow_null=True)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs.get("snoozed_until") and attrs.get("status") != Conversation.Status.SNOOZED:
+            raise serializers.ValidationError({"snoozed_until": ["Only with status snoozed."]})
+        return attrs
+
+
+class PrioritySerializer(serializers.Serializer):
+    priority = serializers.ChoiceField(
+        choices=Conversation.Priority.values, allow_null=True, allow_blank=True
+    )
+
+
+class ConversationUpdateSerializer(serializers.Serializer):
+    priority = serializers.ChoiceField(
+        choices=Conversation.Priority.values, allow_null=True, allow_blank=True, required=False
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs:
+            raise serializers.ValidationError({"priority": ["Send priority (null clears)."]})
+        return attrs
+
+
+class LabelListField(serializers.ListField):
+    """Titles of the account's labels (context: account_id); unknown titles are refused."""
+
+    child = serializers.CharField(max_length=255)
+
+    def to_internal_value(self, data: Any) -> list[Label]:
+        titles = list(dict.fromkeys(title.lower() for title in super().to_internal_value(data)))
+        labels = {
+            label.title: label
+            for label in Label.objects.filter(
+                account_id=self.context["account_id"], title__in=titles
+            )
+        }
+        unknown = [title for title in titles if title not in labels]
+        if unknown:
+            raise serializers.ValidationError(f"Unknown labels: {', '.join(unknown)}.")
+        return [labels[title] for title in titles]
+
+
+class LabelsSerializer(serializers.Serializer):
+    labels = LabelListField(allow_empty=True)
+
+
+class LabelSerializer(serializers.Serializer):
+    title = serializers.RegexField(TITLE_PATTERN, max_length=255)
+    description = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    color = serializers.RegexField(r"^#[0-9a-fA-F]{3,8}$", required=False)
+    show_on_sidebar = serializers.BooleanField(required=False)
+
+    # context: account_id, label (the one being changed).
+
+    def validate_title(self, value: str) -> str:
+        value = value.lower()
+        others = Label.objects.filter(account_id=self.context["account_id"], title=value)
+        if self.context.get("label") is not None:
+            others = others.exclude(pk=self.context["label"].pk)
+        if others.exists():
+            raise serializers.ValidationError("A label with this title already exists.")
+        return value
 
 
 class AssignmentSerializer(serializers.Serializer):
@@ -118,6 +222,12 @@ class ContactSerializer(serializers.Serializer):
         if value and self._taken(identifier=value):
             raise serializers.ValidationError("A contact with this identifier already exists.")
         return value or None
+
+
+class AgentContactSerializer(ContactSerializer):
+    """What agents may change of a contact; contacts themselves cannot unblock themselves."""
+
+    blocked = serializers.BooleanField(required=False)
 
 
 class ContactMergeSerializer(serializers.Serializer):

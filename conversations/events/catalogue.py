@@ -15,6 +15,8 @@ The event catalogue: which domain change means which event, and for whom.
 |                                     |                                 | contact unless note|
 | contact created / changed / deleted | contact.created/updated/deleted | account's agents  |
 | contacts merged (domain signal)     | contact.updated (the base)      | account's agents  |
+| first human reply to a contact      | first.reply.created             | agents            |
+| labels, inboxes, teams, members     | account.cache_invalidated       | account's agents  |
 
 "agents" are the inbox's member agents and the account's administrators. Membership, role,
 token and account-status changes re-authorise live subscriptions instead of sending events.
@@ -35,10 +37,13 @@ from ..models import (
     Conversation,
     Inbox,
     InboxMember,
+    Label,
     Message,
+    Team,
+    TeamMember,
     User,
 )
-from ..signals import contact_merged, typing_changed
+from ..signals import contact_merged, conversation_labels_changed, typing_changed
 from . import names, recipients
 from .payloads import (
     contact_payload,
@@ -57,7 +62,19 @@ CONVERSATION_CHANGES: list[tuple[frozenset[str], str]] = [
     (frozenset({"contact", "contact_inbox"}), names.CONVERSATION_CONTACT_CHANGED),
     (frozenset({"contact_last_seen_at"}), names.CONVERSATION_READ),
     (
-        frozenset({"status", "assignee", "team", "custom_attributes", "additional_attributes"}),
+        frozenset(
+            {
+                "status",
+                "assignee",
+                "team",
+                "custom_attributes",
+                "additional_attributes",
+                "priority",
+                "snoozed_until",
+                "waiting_since",
+                "first_reply_created_at",
+            }
+        ),
         names.CONVERSATION_UPDATED,
     ),
 ]
@@ -96,6 +113,10 @@ def conversation_saved(
         send_after_commit(partial(conversation_events, instance.pk, events))
 
 
+def conversation_labels_replaced(sender: Any, conversation: Conversation, **kwargs: Any) -> None:
+    send_after_commit(partial(conversation_events, conversation.pk, [names.CONVERSATION_UPDATED]))
+
+
 def conversation_events(conversation_id: int, events: list[str]) -> list[Event]:
     conversation = load_conversation(conversation_id)
     if conversation is None:
@@ -115,15 +136,27 @@ def conversation_events(conversation_id: int, events: list[str]) -> list[Event]:
 def message_saved(
     sender: Any, instance: Message, created: bool, raw: bool = False, **kwargs: Any
 ) -> None:
+    # Rails' previous_changes, which clients read on message.updated (form and CSAT answers).
+    previous_changes = None if created or raw else instance.changes()
     event = saved_event(instance, created, raw, names.MESSAGE_CREATED, names.MESSAGE_UPDATED)
     if event is None:
         return
     # echo_id is not stored: the sender's client matches its optimistic message by it.
     echo_id = getattr(instance, "echo_id", None)
-    send_after_commit(partial(message_events, instance.pk, event, echo_id))
+    # Set by message_create on the conversation's first human reply.
+    first_reply = getattr(instance, "is_first_reply", False)
+    send_after_commit(
+        partial(message_events, instance.pk, event, echo_id, previous_changes, first_reply)
+    )
 
 
-def message_events(message_id: int, event: str, echo_id: str | None) -> list[Event]:
+def message_events(
+    message_id: int,
+    event: str,
+    echo_id: str | None,
+    previous_changes: dict[str, list[Any]] | None = None,
+    first_reply: bool = False,
+) -> list[Event]:
     message = (
         Message.objects.select_related("conversation", "sender_user", "sender_contact")
         .filter(pk=message_id)
@@ -133,10 +166,16 @@ def message_events(message_id: int, event: str, echo_id: str | None) -> list[Eve
         return []
     conversation = message.conversation
     data = message_payload(message, conversation=conversation, echo_id=echo_id)
-    targets = recipients.conversation_agents(conversation)
-    if message.is_visible_to_contact:
-        targets += recipients.conversation_contact(conversation)
-    return [Event(event, data, targets)]
+    if previous_changes is not None:
+        data["previous_changes"] = previous_changes
+    agents = recipients.conversation_agents(conversation)
+    targets = agents + (
+        recipients.conversation_contact(conversation) if message.is_visible_to_contact else []
+    )
+    events = [Event(event, data, targets)]
+    if first_reply:
+        events.append(Event(names.FIRST_REPLY_CREATED, data, agents))
+    return events
 
 
 # Typing -------------------------------------------------------------------------------------
@@ -207,6 +246,42 @@ def contact_deleted(sender: Any, instance: Contact, **kwargs: Any) -> None:
     send_after_commit(lambda: [event])
 
 
+# Cache keys: the dashboard's cached labels, inboxes and teams ---------------------------------
+
+CACHED_LISTS: dict[type, str] = {
+    Label: "label",
+    Inbox: "inbox",
+    InboxMember: "inbox",
+    Team: "team",
+    TeamMember: "team",
+}
+
+
+def cached_list_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if raw:
+        return
+    if isinstance(instance, InboxMember):
+        account_id = Inbox.objects.filter(pk=instance.inbox_id).values_list("account_id", flat=True)
+        account_id = account_id.first()
+    elif isinstance(instance, TeamMember):
+        account_id = Team.objects.filter(pk=instance.team_id).values_list("account_id", flat=True)
+        account_id = account_id.first()
+    else:
+        account_id = instance.account_id
+    if account_id is None:
+        return  # deleted with its inbox or team, which bumps the key itself
+    Account.bump_cache_key(account_id, CACHED_LISTS[sender])
+    send_after_commit(partial(cache_events, account_id))
+
+
+def cache_events(account_id: int) -> list[Event]:
+    account = Account.objects.filter(pk=account_id).first()
+    if account is None:
+        return []
+    data = {"cache_keys": account.cache_keys(), "account_id": account_id}
+    return [Event(names.ACCOUNT_CACHE_INVALIDATED, data, recipients.account_agents(account_id))]
+
+
 # Access changes: live subscriptions re-authorise -------------------------------------------
 
 REAUTHORIZE = {"op": "reauthorize"}
@@ -275,6 +350,14 @@ def connect() -> None:
     post_delete.connect(contact_deleted, sender=Contact, dispatch_uid="events.contact_deleted")
     typing_changed.connect(typing_toggled, dispatch_uid="events.typing")
     contact_merged.connect(contact_merged_into, dispatch_uid="events.contact_merged")
+    conversation_labels_changed.connect(
+        conversation_labels_replaced, dispatch_uid="events.conversation_labels"
+    )
+    for model in CACHED_LISTS:
+        for signal in (post_save, post_delete):
+            signal.connect(
+                cached_list_changed, sender=model, dispatch_uid=f"events.cache.{model.__name__}"
+            )
     post_save.connect(membership_changed, sender=InboxMember, dispatch_uid="events.InboxMember")
     post_save.connect(account_user_saved, sender=AccountUser, dispatch_uid="events.AccountUser")
     for model in (InboxMember, AccountUser):

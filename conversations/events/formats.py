@@ -14,3 +14,8 @@ def iso_ms(value: datetime | None) -> str | None:
 def epoch(value: datetime | None) -> int:
     """Integer Unix seconds; 0 for never (``agent_last_seen_at: 0`` in the samples)."""
     return int(value.timestamp()) if value is not None else 0
+
+
+def epoch_float(value: datetime | None) -> float:
+    """Unix seconds with microseconds (``updated_at``); 0.0 for never."""
+    return value.timestamp() if value is not None else 0.0

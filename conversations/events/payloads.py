@@ -1,16 +1,23 @@
 """
-Event payloads, key for key and type for type as the documented samples.
+Event payloads, key for key and type for type as Chatwoot 4.10 sends them.
 
-Deliberate differences from the original system, listed in ``docs/events.md``: wherever the
-samples show a ``pubsub_token`` inside an object its value is ``null`` (the original leaked the
-contact's socket credential to every agent), and a few keys close gaps the samples leave.
+The 2021 samples of the public WebSocket documentation are the floor (every key of theirs is
+here); the rest follows Chatwoot's presenters (``Conversations::EventDataPresenter``,
+``Message#push_event_data``, ``Contact``/``User#push_event_data``). Deliberate differences,
+listed in ``docs/events.md``: wherever a ``pubsub_token`` would appear its value is ``null``
+(Chatwoot leaks the contact's socket credential to every agent inside ``contact_inbox``), and
+``meta.team`` is always present (``null`` without a team).
 """
 
 from typing import Any
 
 from ..models import Contact, ContactInbox, Conversation, Message, Team, User
 from ..presence import agent_status
-from .formats import epoch, iso_ms
+from .formats import epoch, epoch_float, iso_ms
+
+# Chatwoot counts at most this many unread messages (``unread_incoming_messages`` is
+# ``last(10)``): the dashboard shows "9+" past it.
+UNREAD_LIMIT = 10
 
 
 def contact_payload(contact: Contact) -> dict[str, Any]:
@@ -25,6 +32,7 @@ def contact_payload(contact: Contact) -> dict[str, Any]:
         # A credential: never sent. The key stays so clients that read it do not break.
         "pubsub_token": None,
         "thumbnail": contact.avatar_url or "",
+        "blocked": contact.blocked,
         "type": "contact",
     }
 
@@ -38,6 +46,7 @@ def user_payload(user: User, account_id: int) -> dict[str, Any]:
         "type": "user",
         # The same status presence.update reports (connected, chosen availability, auto_offline).
         "availability_status": agent_status(user.id, account_id),
+        "thumbnail": user.avatar_url or "",
     }
 
 
@@ -61,6 +70,7 @@ def contact_inbox_payload(session: ContactInbox) -> dict[str, Any]:
 def message_payload(
     message: Message, *, conversation: Conversation, echo_id: str | None = None
 ) -> dict[str, Any]:
+    """Every message column, its conversation's list state, its sender (Message#push_event_data)."""
     payload: dict[str, Any] = {
         "id": message.id,
         "content": message.content,
@@ -78,6 +88,18 @@ def message_payload(
         "sender_type": message.sender_type,
         "sender_id": message.sender_user_id or message.sender_contact_id,
         "external_source_ids": message.external_source_ids or {},
+        "additional_attributes": message.additional_attributes or {},
+        "processed_message_content": message.processed_message_content,
+        "sentiment": message.sentiment or {},
+        # What the dashboard's message.created handler reads first, to move and badge the
+        # conversation in its list. The session id is the contact's own (the contact's copy)
+        # or one the account's agents already see in every conversation payload.
+        "conversation": {
+            "assignee_id": conversation.assignee_id,
+            "unread_count": unread_count(conversation),
+            "last_activity_at": epoch(conversation.last_activity_at),
+            "contact_inbox": {"source_id": conversation.contact_inbox.source_id},
+        },
     }
     if message.sender_user is not None:
         payload["sender"] = user_payload(message.sender_user, message.account_id)
@@ -100,16 +122,21 @@ def last_visible_message(conversation: Conversation) -> Message | None:
 
 
 def unread_count(conversation: Conversation) -> int:
-    """The contact's messages after the agents last read the conversation."""
+    """The contact's messages after the agents last read the conversation, at most 10."""
     incoming = conversation.messages.filter(message_type=Message.MessageType.INCOMING)
     if conversation.agent_last_seen_at is not None:
         incoming = incoming.filter(created_at__gt=conversation.agent_last_seen_at)
-    return incoming.count()
+    return len(incoming.values_list("id", flat=True)[:UNREAD_LIMIT])
+
+
+def label_titles(conversation: Conversation) -> list[str]:
+    return [label.title for label in conversation.labels.all()]
 
 
 def conversation_payload(conversation: Conversation) -> dict[str, Any]:
-    """The conversation as the samples show it, without ``account_id`` (added per event)."""
+    """The conversation's push data, without ``account_id`` (added per event)."""
     last = last_visible_message(conversation)
+    assignee = conversation.assignee
     return {
         "additional_attributes": conversation.additional_attributes or {},
         "can_reply": True,
@@ -118,25 +145,31 @@ def conversation_payload(conversation: Conversation) -> dict[str, Any]:
         "inbox_id": conversation.inbox_id,
         "contact_inbox": contact_inbox_payload(conversation.contact_inbox),
         "messages": [message_payload(last, conversation=conversation)] if last else [],
+        "labels": label_titles(conversation),
         "meta": {
             "sender": contact_payload(conversation.contact),
             "assignee": (
-                user_payload(conversation.assignee, conversation.account_id)
-                if conversation.assignee is not None
-                else None
+                user_payload(assignee, conversation.account_id) if assignee is not None else None
             ),
-            # Added: which team a team.changed moved the conversation to.
+            "assignee_type": "User" if assignee is not None else None,
             "team": team_payload(conversation.team) if conversation.team is not None else None,
+            "hmac_verified": conversation.contact_inbox.hmac_verified,
         },
         "status": conversation.status,
-        # Added: conversation.updated reports custom attribute changes; clients need the values.
         "custom_attributes": conversation.custom_attributes or {},
+        "snoozed_until": iso_ms(conversation.snoozed_until),
         "unread_count": unread_count(conversation),
+        # A time (or null), not seconds: Chatwoot's push data sends the raw datetime here.
+        "first_reply_created_at": iso_ms(conversation.first_reply_created_at),
+        "priority": conversation.priority,
+        "waiting_since": epoch(conversation.waiting_since),
         "agent_last_seen_at": epoch(conversation.agent_last_seen_at),
         "contact_last_seen_at": epoch(conversation.contact_last_seen_at),
+        "last_activity_at": epoch(conversation.last_activity_at),
         "timestamp": epoch(conversation.last_activity_at),
-        # Added: lets clients order updates of one conversation that arrive close together.
-        "updated_at": iso_ms(conversation.updated_at),
+        "created_at": epoch(conversation.created_at),
+        # Seconds with a fraction: the dashboard drops an update older than the one it holds.
+        "updated_at": epoch_float(conversation.updated_at),
     }
 
 
@@ -144,6 +177,7 @@ def load_conversation(conversation_id: int) -> Conversation | None:
     """The conversation as committed, with everything its payload shows, in one query."""
     return (
         Conversation.objects.select_related("inbox", "contact", "contact_inbox", "assignee", "team")
+        .prefetch_related("labels")
         .filter(pk=conversation_id)
         .first()
     )

@@ -4,6 +4,7 @@ from .account import Account, AccountUser
 from .contact import Contact, ContactInbox
 from .conversation import Conversation
 from .inbox import Inbox, InboxMember
+from .label import Label
 from .message import Message
 from .team import Team, TeamMember
 from .user import User
@@ -16,6 +17,7 @@ __all__ = [
     "Conversation",
     "Inbox",
     "InboxMember",
+    "Label",
     "Message",
     "Team",
     "TeamMember",

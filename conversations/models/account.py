@@ -17,6 +17,11 @@ class Account(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     # The last display id handed out; see Conversation.save for how it is taken safely.
     last_conversation_display_id = models.PositiveIntegerField(default=0, editable=False)
+    # Chatwoot's IndexedDB cache keys: bumped (milliseconds) when the account's labels, inboxes
+    # or teams change, so a reconnecting dashboard knows which lists to fetch again.
+    label_cache_key = models.BigIntegerField(default=0, editable=False)
+    inbox_cache_key = models.BigIntegerField(default=0, editable=False)
+    team_cache_key = models.BigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -29,6 +34,22 @@ class Account(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @classmethod
+    def bump_cache_key(cls, account_id: int, kind: str) -> None:
+        """A ``label``, ``inbox`` or ``team`` changed: give that list a new cache key.
+
+        A queryset update: no account signals (they re-authorise every live subscription).
+        """
+        value = int(timezone.now().timestamp() * 1000)
+        cls.objects.filter(pk=account_id).update(**{f"{kind}_cache_key": value})
+
+    def cache_keys(self) -> dict[str, str]:
+        return {
+            "label": f"{self.label_cache_key:010d}",
+            "inbox": f"{self.inbox_cache_key:010d}",
+            "team": f"{self.team_cache_key:010d}",
+        }
 
 
 class AccountUser(TracksChanges):

@@ -25,6 +25,7 @@ class Contact(TracksChanges):
         "avatar_url",
         "additional_attributes",
         "custom_attributes",
+        "blocked",
     )
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contacts")
@@ -35,6 +36,9 @@ class Contact(TracksChanges):
     avatar_url = models.URLField(max_length=1024, blank=True)
     additional_attributes = models.JSONField(default=dict, blank=True)
     custom_attributes = models.JSONField(default=dict, blank=True)
+    # Blocked contacts' new conversations start resolved; their conversations read as muted.
+    blocked = models.BooleanField(default=False)
+    labels = models.ManyToManyField("Label", blank=True, related_name="contacts")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 

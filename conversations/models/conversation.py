@@ -19,6 +19,12 @@ class Conversation(TracksChanges):
         PENDING = "pending", "Pending"
         SNOOZED = "snoozed", "Snoozed"
 
+    class Priority(models.TextChoices):
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+        URGENT = "urgent", "Urgent"
+
     tracked_fields = (
         "status",
         "assignee",
@@ -29,6 +35,10 @@ class Conversation(TracksChanges):
         "custom_attributes",
         "agent_last_seen_at",
         "contact_last_seen_at",
+        "priority",
+        "snoozed_until",
+        "waiting_since",
+        "first_reply_created_at",
     )
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="conversations")
@@ -50,10 +60,18 @@ class Conversation(TracksChanges):
         Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="conversations"
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    priority = models.CharField(max_length=16, choices=Priority.choices, null=True, blank=True)
+    # Set only while snoozed: the snooze scheduler reopens the conversation at this time.
+    snoozed_until = models.DateTimeField(null=True, blank=True)
+    # Since when the contact has been waiting for a human answer (None: not waiting).
+    waiting_since = models.DateTimeField(null=True, blank=True)
+    first_reply_created_at = models.DateTimeField(null=True, blank=True)
+    labels = models.ManyToManyField("Label", blank=True, related_name="conversations")
     additional_attributes = models.JSONField(default=dict, blank=True)
     custom_attributes = models.JSONField(default=dict, blank=True)
     agent_last_seen_at = models.DateTimeField(null=True, blank=True)
     contact_last_seen_at = models.DateTimeField(null=True, blank=True)
+    assignee_last_seen_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -68,12 +86,29 @@ class Conversation(TracksChanges):
         indexes = [
             models.Index(fields=["account", "status"], name="conversation_account_status"),
             models.Index(fields=["inbox", "status"], name="conversation_inbox_status"),
+            models.Index(fields=["status", "snoozed_until"], name="conversation_snoozed_until"),
+            models.Index(fields=["account", "updated_at"], name="conversation_account_updated"),
         ]
 
     def __str__(self) -> str:
         return f"#{self.display_id} with {self.contact}"
 
+    @property
+    def muted(self) -> bool:
+        """Chatwoot's meaning: the contact is blocked."""
+        return self.contact.blocked
+
     def save(self, *args, **kwargs) -> None:
+        # As Chatwoot: a snooze time means nothing once the conversation is not snoozed, and a
+        # resolved conversation has nobody waiting.
+        if self.status != self.Status.SNOOZED:
+            self.snoozed_until = None
+        if self.status == self.Status.RESOLVED:
+            self.waiting_since = None
+        if self._state.adding:
+            self.waiting_since = self.waiting_since or self.created_at
+            if self.contact.blocked:
+                self.status = self.Status.RESOLVED
         if self._state.adding and self.display_id is None:
             with transaction.atomic(using=kwargs.get("using")):
                 self.display_id = self._take_display_id()

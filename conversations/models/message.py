@@ -60,6 +60,10 @@ class Message(TracksChanges):
     private = models.BooleanField(default=False)
     content_attributes = models.JSONField(default=dict, blank=True)
     external_source_ids = models.JSONField(default=dict, blank=True)
+    additional_attributes = models.JSONField(default=dict, blank=True)
+    # The text a reader sees (Chatwoot strips quoted email history into it); the content here.
+    processed_message_content = models.TextField(null=True, blank=True)
+    sentiment = models.JSONField(default=dict, blank=True)
     source_id = models.CharField(max_length=255, null=True, blank=True)
     sender_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -107,6 +111,9 @@ class Message(TracksChanges):
         return not self.private and self.message_type != self.MessageType.ACTIVITY
 
     def save(self, *args, **kwargs) -> None:
+        self.processed_message_content = self.content
+        if kwargs.get("update_fields") is not None and "content" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "processed_message_content"}
         if self._state.adding:
             conversation = self.conversation
             self.account_id = self.account_id or conversation.account_id

@@ -49,6 +49,16 @@ class TracksChanges(models.Model):
             return set(now)
         return {name for name, value in now.items() if before.get(name, value) != value}
 
+    def changes(self) -> dict[str, list[Any]]:
+        """``{field: [before, after]}`` for the changed tracked fields (Rails' previous_changes)."""
+        before = self.saved_values()
+        now = self._tracked_snapshot()
+        return {
+            name: [before[name], value]
+            for name, value in now.items()
+            if name in before and before[name] != value
+        }
+
     def mark_saved(self) -> None:
         """Called once the save's events are queued: the current values become the baseline."""
         self._saved_values = self._tracked_snapshot()

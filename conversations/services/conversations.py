@@ -1,12 +1,15 @@
 """Services that change conversations."""
 
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Contact, ContactInbox, Conversation, Inbox, Message, Team, User
-from ..signals import typing_changed
+from ..models import Contact, ContactInbox, Conversation, Inbox, Label, Message, Team, User
+from ..signals import conversation_labels_changed, typing_changed
+from . import activity
 
 UNSET: Any = object()
 
@@ -36,28 +39,125 @@ def conversation_create(
 
 
 @transaction.atomic
-def conversation_toggle_status(*, conversation: Conversation, status: str | None = None) -> None:
-    """Set ``status``; without one, open becomes resolved and anything else becomes open."""
+def conversation_toggle_status(
+    *,
+    conversation: Conversation,
+    status: str | None = None,
+    snoozed_until: datetime | None = None,
+    actor: User | Contact | None = None,
+) -> None:
+    """Set ``status``; without one, open becomes resolved and anything else becomes open.
+
+    ``snoozed_until`` goes with ``snoozed`` (None: snoozed until the contact writes); the
+    snooze scheduler reopens the conversation when it is due. With an ``actor`` the change is
+    written as an activity message, as the dashboard shows it.
+    """
     if status is None:
         status = (
             Conversation.Status.RESOLVED
             if conversation.status == Conversation.Status.OPEN
             else Conversation.Status.OPEN
         )
+    changed = status != conversation.status
     conversation.status = status
+    conversation.snoozed_until = snoozed_until if status == Conversation.Status.SNOOZED else None
     conversation.save()
+    if changed and actor is not None:
+        activity.status_activity(conversation=conversation, actor=actor)
+
+
+@transaction.atomic
+def conversation_toggle_priority(
+    *, conversation: Conversation, priority: str | None, actor: User | None = None
+) -> None:
+    """Set the priority (low, medium, high, urgent) or clear it with None."""
+    before = conversation.priority
+    conversation.priority = priority or None
+    conversation.save()
+    if actor is not None and before != conversation.priority:
+        activity.priority_activity(
+            conversation=conversation, actor=actor, before=before, after=conversation.priority
+        )
 
 
 @transaction.atomic
 def conversation_assign(
-    *, conversation: Conversation, assignee: User | None = UNSET, team: Team | None = UNSET
+    *,
+    conversation: Conversation,
+    assignee: User | None = UNSET,
+    team: Team | None = UNSET,
+    actor: User | None = None,
 ) -> None:
     """Assign an agent and/or a team; ``None`` clears, leaving one out keeps it."""
+    previous_assignee, previous_team = conversation.assignee_id, conversation.team
     if assignee is not UNSET:
         conversation.assignee = assignee
     if team is not UNSET:
         conversation.team = team
     conversation.save()
+    if actor is None:
+        return
+    assignee_changed = conversation.assignee_id != previous_assignee
+    if conversation.team_id != (previous_team.pk if previous_team else None):
+        activity.team_activity(
+            conversation=conversation,
+            actor=actor,
+            previous=previous_team,
+            with_assignee=assignee_changed,
+        )
+    elif assignee_changed:
+        activity.assignee_activity(conversation=conversation, actor=actor)
+
+
+@transaction.atomic
+def conversation_labels_set(
+    *, conversation: Conversation, labels: Iterable[Label], actor: User | None = None
+) -> list[str]:
+    """Replace the conversation's labels (Chatwoot's ``update_labels``); returns the titles."""
+    labels = list(labels)
+    before = {label.title for label in conversation.labels.all()}
+    after = {label.title for label in labels}
+    if before != after:
+        conversation.labels.set(labels)
+        # updated_at moves so clients that drop stale updates take this one.
+        Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
+        conversation_labels_changed.send(sender=Conversation, conversation=conversation)
+        if actor is not None:
+            activity.labels_activity(
+                conversation=conversation,
+                actor=actor,
+                added=sorted(after - before),
+                removed=sorted(before - after),
+            )
+    return sorted(after)
+
+
+def conversation_reopen_due(*, now: datetime | None = None, limit: int = 100) -> int:
+    """Reopen snoozed conversations whose ``snoozed_until`` has come; returns how many.
+
+    Each is re-read under a row lock and reopened in its own transaction, so several server
+    processes sweeping at once reopen each conversation once.
+    """
+    now = now or timezone.now()
+    due = list(
+        Conversation.objects.filter(
+            status=Conversation.Status.SNOOZED, snoozed_until__lte=now
+        ).values_list("pk", flat=True)[:limit]
+    )
+    reopened = 0
+    for pk in due:
+        with transaction.atomic():
+            conversation = (
+                Conversation.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status=Conversation.Status.SNOOZED, snoozed_until__lte=now)
+                .first()
+            )
+            if conversation is None:
+                continue
+            conversation.status = Conversation.Status.OPEN
+            conversation.save()
+            reopened += 1
+    return reopened
 
 
 @transaction.atomic
@@ -88,8 +188,14 @@ def conversation_toggle_typing(
 
 
 @transaction.atomic
-def conversation_mark_seen_by_agent(*, conversation: Conversation) -> None:
-    conversation.agent_last_seen_at = timezone.now()
+def conversation_mark_seen_by_agent(
+    *, conversation: Conversation, agent: User | None = None
+) -> None:
+    """The agents read the conversation; the assignee's own read is remembered too."""
+    now = timezone.now()
+    conversation.agent_last_seen_at = now
+    if agent is not None and conversation.assignee_id == agent.pk:
+        conversation.assignee_last_seen_at = now
     conversation.save()
 
 
