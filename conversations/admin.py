@@ -12,6 +12,7 @@ from .models import (
     Conversation,
     Inbox,
     InboxMember,
+    Label,
     Message,
     Team,
     TeamMember,
@@ -117,8 +118,18 @@ class ContactInboxInline(admin.TabularInline):
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
-    list_display = ["id", "name", "email", "phone_number", "identifier", "account", "created_at"]
-    list_filter = ["account"]
+    list_display = [
+        "id",
+        "name",
+        "email",
+        "phone_number",
+        "identifier",
+        "blocked",
+        "account",
+        "created_at",
+    ]
+    list_filter = ["account", "blocked", "labels"]
+    autocomplete_fields = ["labels"]
     search_fields = ["name", "email", "phone_number", "identifier"]
     readonly_fields = ["created_at", "updated_at"]
     formfield_overrides = URL_FIELDS
@@ -152,16 +163,24 @@ class ConversationAdmin(admin.ModelAdmin):
         "inbox",
         "contact",
         "status",
+        "priority",
         "assignee",
         "team",
         "last_activity_at",
     ]
     list_display_links = ["display_id"]
-    list_filter = ["status", "account", "inbox", "team"]
+    list_filter = ["status", "priority", "account", "inbox", "team", "labels"]
     search_fields = ["contact__name", "contact__email", "=display_id"]
     list_select_related = ["account", "inbox", "contact", "assignee", "team"]
-    autocomplete_fields = ["contact", "contact_inbox", "assignee", "team", "inbox"]
-    readonly_fields = ["display_id", "created_at", "updated_at", "last_activity_at"]
+    autocomplete_fields = ["contact", "contact_inbox", "assignee", "team", "inbox", "labels"]
+    readonly_fields = [
+        "display_id",
+        "created_at",
+        "updated_at",
+        "last_activity_at",
+        "waiting_since",
+        "first_reply_created_at",
+    ]
     date_hierarchy = "last_activity_at"
     inlines = [MessageInline]
 
@@ -181,4 +200,12 @@ class MessageAdmin(admin.ModelAdmin):
     search_fields = ["content", "source_id"]
     list_select_related = ["conversation__contact"]
     autocomplete_fields = ["conversation", "sender_user", "sender_contact", "inbox", "account"]
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(Label)
+class LabelAdmin(admin.ModelAdmin):
+    list_display = ["title", "account", "color", "show_on_sidebar", "created_at"]
+    list_filter = ["account", "show_on_sidebar"]
+    search_fields = ["title", "description"]
     readonly_fields = ["created_at", "updated_at"]

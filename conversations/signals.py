@@ -7,6 +7,3 @@ typing_changed = Signal()
 
 # sender: Contact; kwargs: base (the Contact that absorbed another one).
 contact_merged = Signal()
-
-# sender: Conversation; kwargs: conversation (its labels were replaced).
-conversation_labels_changed = Signal()

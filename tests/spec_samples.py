@@ -5,6 +5,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from .chatwoot_shapes import SHAPES, shape_keys
+
 SAMPLES: dict[str, dict[str, Any]] = json.loads(
     (Path(__file__).parent / "spec" / "websocket_events.json").read_text()
 )
@@ -33,8 +35,8 @@ FREEFORM = {
     "external_source_ids",
 }
 
-# Keys CarbonChat adds to close gaps the samples leave (each explained in docs/events.md).
-ADDED = {"custom_attributes", "team", "updated_at", "is_private", "echo_id", "sender"}
+# Keys the samples lack that Chatwoot 4.10 sends (chatwoot_shapes.py has each with its type).
+ADDED = set().union(*(shape_keys(shape) for shape in SHAPES))
 
 
 def sample_data(event: str) -> dict[str, Any]:

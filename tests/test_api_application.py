@@ -174,7 +174,8 @@ async def test_toggle_status(world, audience):
 
 async def test_assignments(world, audience):
     admin = client_for(world.admin)
-    team = await sync_to_async(f.make_team)(world.account)
+    team = await sync_to_async(f.make_team)(world.account, name="Billing")
+    await audience.expect(["agent", "admin"], "account.cache_invalidated")
     response = await call(
         admin,
         "post",
@@ -186,6 +187,10 @@ async def test_assignments(world, audience):
     await audience.expect(["agent", "admin"], "assignee.changed")
     await audience.expect(["agent", "admin"], "team.changed")
     await audience.expect(["agent", "admin", "contact"], "conversation.updated")
+    activity = await audience.expect(["agent", "admin"], "message.created")
+    assert activity["message_type"] == 2
+    assert activity["content"] == f"Assigned to John via Billing by {world.admin.name}"
+    await audience.silent(["contact"])
     cleared = await call(admin, "post", conv_url(world, "/assignments"), {"assignee_id": None})
     assert cleared.json()["meta"]["assignee"] is None
     assert cleared.json()["meta"]["team"]["id"] == team.id
@@ -232,6 +237,8 @@ async def test_post_list_edit_and_delete_messages(world, audience):
     assert body["echo_id"] == "tmp-42" and body["sender"]["id"] == world.agent.id
     created = await audience.expect(["agent", "admin", "contact"], "message.created")
     assert created["echo_id"] == "tmp-42"
+    await audience.expect(["agent", "admin"], "first.reply.created")
+    await audience.expect(["agent", "admin", "contact"], "conversation.updated")
 
     note = await call(
         agent, "post", conv_url(world, "/messages"), {"content": "internal", "private": True}

@@ -89,6 +89,10 @@ async def test_a_support_conversation_end_to_end(world):
         "user",
     )
     assert (await agent_event())[1]["content"] == "It ships today."
+    # The first human reply: agents hear it, and the contact is no longer waiting.
+    assert (await agent_event())[0] == "first.reply.created"
+    assert (await agent_event())[1]["waiting_since"] == 0
+    assert (await contact_event())[0] == "conversation.updated"
     await call(
         agent_api, "post", f"{agent_conv}/messages", {"content": "VIP customer", "private": True}
     )
@@ -96,6 +100,12 @@ async def test_a_support_conversation_end_to_end(world):
     await call(agent_api, "post", f"{agent_conv}/assignments", {"assignee_id": agent_user.id})
     assert (await agent_event())[0] == "assignee.changed"
     assert (await agent_event())[0] == "conversation.updated"
+    event, data = await agent_event()  # the line the dashboard shows, for agents only
+    assert (event, data["message_type"], data["content"]) == (
+        "message.created",
+        2,
+        f"{agent_user.name} self-assigned this conversation",
+    )
     assert (await contact_event())[0] == "conversation.updated"
     await call(agent_api, "post", f"{agent_conv}/toggle_status", {"status": "resolved"})
     assert [(await contact_event())[0], (await contact_event())[0]] == [
@@ -103,6 +113,10 @@ async def test_a_support_conversation_end_to_end(world):
         "conversation.updated",
     ]
     assert (await agent_event())[1]["status"] == "resolved"
+    assert (await agent_event())[0] == "conversation.updated"
+    assert (await agent_event())[1]["content"] == (
+        f"Conversation was marked resolved by {agent_user.name}"
+    )
 
     # The contact saw no note, no assignee.changed, nothing of its own typing.
     assert await widget.receive_nothing(0.3, ignore_events=presence)

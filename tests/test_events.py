@@ -91,7 +91,13 @@ async def test_an_agent_reply_carries_the_echo_id_and_the_agent(world, audience)
         "avatar_url": "",
         "type": "user",
         "availability_status": "online",
+        "thumbnail": "",
     }
+    # The conversation's first human reply: agents hear it, and the wait for an answer ends.
+    first = await audience.expect(AGENTS, "first.reply.created")
+    assert first == data
+    updated = await audience.expect([*AGENTS, "contact"], "conversation.updated")
+    assert updated["first_reply_created_at"] is not None and updated["waiting_since"] == 0
 
 
 @pytest.mark.parametrize("kind", ["private_note", "activity"])
@@ -180,6 +186,8 @@ async def test_assignee_changed_reaches_agents_only(world, audience):
 
 async def test_team_changed_carries_the_team(world, audience):
     team = await sync_to_async(f.make_team)(world.account, name="Billing")
+    # A new team: every agent's dashboard learns its cached team list is stale.
+    await audience.expect([*AGENTS, "outsider"], "account.cache_invalidated")
     await run(conversation_services.conversation_assign, conversation=world.conversation, team=team)
     data = await audience.expect(AGENTS, "team.changed")
     assert_like_sample(data, sample_data("team.changed"))
@@ -224,6 +232,8 @@ async def test_conversation_read_by_the_contact(world, audience):
         sender=world.agent,
     )
     await audience.expect([*AGENTS, "contact"], "message.created")
+    await audience.expect(AGENTS, "first.reply.created")
+    await audience.expect([*AGENTS, "contact"], "conversation.updated")
     await run(
         conversation_services.conversation_mark_seen_by_contact, conversation=world.conversation
     )
@@ -345,6 +355,8 @@ async def test_events_of_one_conversation_arrive_in_commit_order(world, audience
 
 async def test_an_agent_removed_from_the_inbox_stops_receiving_at_once(world, audience):
     await sync_to_async(InboxMember.objects.filter(user=world.agent, inbox=world.inbox).delete)()
+    # Still an agent of the account: its cached inbox list is stale.
+    await audience.expect(["agent", "admin"], "account.cache_invalidated")
     await run(
         message_services.message_create,
         conversation=world.conversation,

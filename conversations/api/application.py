@@ -439,7 +439,9 @@ class LabelDetailView(AgentAPIView):
         )
         return Response(label_body(label))
 
-    put = patch
+    @document(inputs.LabelSerializer, "labels_replace")
+    def put(self, request: Request, account_id: int, label_id: int) -> Response:
+        return self.patch(request, account_id, label_id)
 
     @document(None, "labels_delete")
     def delete(self, request: Request, account_id: int, label_id: int) -> Response:

@@ -5,6 +5,8 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import AccountUser, Contact, Conversation, Label, Message
@@ -68,6 +70,7 @@ class ConversationCreateSerializer(serializers.Serializer):
         return attrs
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class FutureTimeField(serializers.Field):
     """A time to come: Unix seconds (as Chatwoot's dashboard sends it) or ISO 8601."""
 

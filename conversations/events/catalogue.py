@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from functools import partial
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from .. import presence, streams
 from ..access import AgentGrant
@@ -43,7 +43,7 @@ from ..models import (
     TeamMember,
     User,
 )
-from ..signals import contact_merged, conversation_labels_changed, typing_changed
+from ..signals import contact_merged, typing_changed
 from . import names, recipients
 from .payloads import (
     contact_payload,
@@ -113,8 +113,22 @@ def conversation_saved(
         send_after_commit(partial(conversation_events, instance.pk, events))
 
 
-def conversation_labels_replaced(sender: Any, conversation: Conversation, **kwargs: Any) -> None:
-    send_after_commit(partial(conversation_events, conversation.pk, [names.CONVERSATION_UPDATED]))
+def conversation_labels_changed(
+    sender: Any, instance: Any, action: str, reverse: bool, **kwargs: Any
+) -> None:
+    """Labels added to or removed from a conversation (API, admin, shell): one
+    ``conversation.updated`` per transaction, however many adds and removes it took."""
+    if reverse or action not in {"post_add", "post_remove", "post_clear"}:
+        return
+    if getattr(instance, "_labels_event_queued", False):
+        return
+    instance._labels_event_queued = True
+
+    def build() -> list[Event]:
+        instance._labels_event_queued = False
+        return conversation_events(instance.pk, [names.CONVERSATION_UPDATED])
+
+    send_after_commit(build)
 
 
 def conversation_events(conversation_id: int, events: list[str]) -> list[Event]:
@@ -350,8 +364,10 @@ def connect() -> None:
     post_delete.connect(contact_deleted, sender=Contact, dispatch_uid="events.contact_deleted")
     typing_changed.connect(typing_toggled, dispatch_uid="events.typing")
     contact_merged.connect(contact_merged_into, dispatch_uid="events.contact_merged")
-    conversation_labels_changed.connect(
-        conversation_labels_replaced, dispatch_uid="events.conversation_labels"
+    m2m_changed.connect(
+        conversation_labels_changed,
+        sender=Conversation.labels.through,
+        dispatch_uid="events.conversation_labels",
     )
     for model in CACHED_LISTS:
         for signal in (post_save, post_delete):

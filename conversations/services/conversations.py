@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Contact, ContactInbox, Conversation, Inbox, Label, Message, Team, User
-from ..signals import conversation_labels_changed, typing_changed
+from ..signals import typing_changed
 from . import activity
 
 UNSET: Any = object()
@@ -119,9 +119,9 @@ def conversation_labels_set(
     after = {label.title for label in labels}
     if before != after:
         conversation.labels.set(labels)
-        # updated_at moves so clients that drop stale updates take this one.
+        # updated_at moves so clients that drop stale updates take this one; the catalogue
+        # hears the change itself (m2m_changed) and sends conversation.updated.
         Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
-        conversation_labels_changed.send(sender=Conversation, conversation=conversation)
         if actor is not None:
             activity.labels_activity(
                 conversation=conversation,
