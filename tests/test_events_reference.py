@@ -16,6 +16,7 @@ from conversations.events.publish import Event, captured_events
 from conversations.models import AccountUser, Message
 from conversations.services import contacts as contact_services
 from conversations.services import conversations as conversation_services
+from conversations.services import labels as label_services
 from conversations.services import messages as message_services
 
 from . import factories as f
@@ -32,7 +33,8 @@ TRIGGERS = {
     "conversation.typing_on": "`toggle_typing_status` / `toggle_typing` with `on`",
     "conversation.typing_off": "`toggle_typing_status` / `toggle_typing` with `off`",
     "assignee.changed": "the conversation's assignee changes (also sends `conversation.updated`)",
-    "conversation.updated": "status, assignee, team, custom or additional attributes change",
+    "conversation.updated": "status, assignee, team, priority, snooze time, labels, waiting "
+    "time, first reply, custom or additional attributes change",
     "team.changed": "the conversation's team changes (also sends `conversation.updated`)",
     "conversation.status_changed": "the status changes (also sends `conversation.updated`)",
     "conversation.read": "the contact reads the conversation (`update_last_seen` of the client "
@@ -42,6 +44,10 @@ TRIGGERS = {
     "contact.updated": "a contact's fields change, or another contact is merged into it",
     "conversation.contact_changed": "the conversation moves to another contact (contact merge)",
     "contact.deleted": "a contact is deleted (also the mergee of a merge)",
+    "first.reply.created": "an agent's first public reply in the conversation (it also ends "
+    "the wait: `waiting_since` becomes 0, a `conversation.updated`)",
+    "account.cache_invalidated": "the account's labels, inboxes, teams or their members change; "
+    "the dashboard compares `cache_keys` with its cached lists",
 }
 
 BROWSER = {
@@ -95,7 +101,15 @@ def scenario(clock) -> list[Event]:
         conversation_services.conversation_toggle_status(
             conversation=conversation, status="pending"
         )
-        clock.shift(timedelta(seconds=30))
+        clock.shift(timedelta(seconds=10))
+        label = label_services.label_create(account=account, title="billing")
+        conversation_services.conversation_labels_set(
+            conversation=conversation, labels=[label], actor=agent
+        )
+        conversation_services.conversation_toggle_priority(
+            conversation=conversation, priority="high", actor=agent
+        )
+        clock.shift(timedelta(seconds=20))
         message_services.message_create(
             conversation=conversation,
             content="helllo",
