@@ -199,6 +199,9 @@ REALTIME = {
 #   CARBONCHAT_REALTIME='{"MAX_SUBSCRIPTIONS": 32, "PING_INTERVAL": 3}'
 REALTIME.update(json.loads(os.environ.get("CARBONCHAT_REALTIME") or "{}"))
 
+# Seconds between the sweeps that reopen snoozed conversations when due (conversations/snooze.py).
+SNOOZE_SWEEP_INTERVAL = float(os.environ.get("SNOOZE_SWEEP_INTERVAL", "5") or 5)
+
 REST_FRAMEWORK = {
     # Each API view names its own authentication (agents' access token, or none for the
     # public client API); nothing is allowed by a default the view forgot to override.
