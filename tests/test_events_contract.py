@@ -17,7 +17,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.utils import timezone
 
-from conversations.models import Message
+from conversations.models import Conversation, Message
 from conversations.services import contacts as contact_services
 from conversations.services import conversations as conversation_services
 from conversations.services import labels as label_services
@@ -75,9 +75,16 @@ class Dashboard:
         return sorted(self.conversations, key=lambda i: -self.conversations[i]["last_activity_at"])
 
 
-async def drain(client, quiet: float = 0.4) -> list[tuple[str, dict[str, Any]]]:
-    """Every event the client receives until none arrives for ``quiet`` seconds."""
-    frames = []
+async def drain(
+    client, quiet: float = 0.4, *, until: str | None = None
+) -> list[tuple[str, dict[str, Any]]]:
+    """Every event the client receives until none arrives for ``quiet`` seconds (and, with
+    ``until``, not before that event has arrived)."""
+    frames: list[tuple[str, dict[str, Any]]] = []
+    if until is not None:
+        while until not in {event for event, _ in frames}:
+            frame = await client.receive(10, ignore_events=PRESENCE)
+            frames.append((frame["message"]["event"], frame["message"]["data"]))
     while not await client.communicator.receive_nothing(quiet):
         frame = json.loads(await client.communicator.receive_from())
         message = frame.get("message")
@@ -166,7 +173,7 @@ async def test_every_event_has_chatwoots_fields_for_agents_and_contacts(world, a
     await sync_to_async(f.make_conversation)(other_session)
     await run(contact_services.contact_merge, base=contact, mergee=other)
 
-    agent_frames = await drain(audience.clients["agent"])
+    agent_frames = await drain(audience.clients["agent"], until="contact.updated")
     contact_frames = await drain(audience.clients["contact"])
     for event, data in agent_frames + contact_frames:
         assert_event(event, data)
@@ -208,16 +215,23 @@ async def test_the_dashboard_moves_a_conversation_with_a_new_message_to_the_top(
             message_type=Message.MessageType.INCOMING,
             sender=world.session.contact,
         )
-    for event, data in await drain(audience.clients["agent"]):
+    # A marker that follows the three messages (on a fresh copy: save() writes every field).
+    await run(
+        conversation_services.conversation_toggle_priority,
+        conversation=await Conversation.objects.aget(pk=newer.pk),
+        priority="low",
+    )
+    for event, data in await drain(audience.clients["agent"], until="conversation.updated"):
         dashboard.receive(event, data)
     assert dashboard.order()[0] == older.display_id
     assert dashboard.conversations[older.display_id]["unread_count"] == 3
     # The agent reads it: the badge clears with the next update.
+    older = await Conversation.objects.aget(pk=older.pk)
     await run(conversation_services.conversation_mark_seen_by_agent, conversation=older)
     await run(
         conversation_services.conversation_toggle_priority, conversation=older, priority="high"
     )
-    for event, data in await drain(audience.clients["agent"]):
+    for event, data in await drain(audience.clients["agent"], until="conversation.updated"):
         dashboard.receive(event, data)
     assert dashboard.conversations[older.display_id]["unread_count"] == 0
     assert dashboard.conversations[older.display_id]["priority"] == "high"
@@ -238,6 +252,6 @@ async def test_unread_count_is_capped_at_ten_as_chatwoot_counts_it(world, audien
             message_type=Message.MessageType.INCOMING,
             sender=world.session.contact,
         )
-    frames = await drain(audience.clients["agent"])
+    frames = await drain(audience.clients["agent"], until="message.created")
     counts = [d["conversation"]["unread_count"] for e, d in frames if e == "message.created"]
     assert counts == [*range(1, 11), 10, 10]
