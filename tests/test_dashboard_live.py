@@ -156,3 +156,24 @@ async def test_a_snoozed_conversation_reopens_by_itself_in_the_server(world, liv
     )
     assert not await activity.aexists()
     await agent.close()
+
+
+def test_the_client_generated_from_chatwoots_swagger_sets_and_lists_labels(
+    world, live_server_factory
+):
+    from chatwoot_client import ApiClient, Configuration, ConversationIdLabelsBody
+    from chatwoot_client.apis.conversation_labels_api import ConversationLabelsApi
+
+    server = live_server_factory()
+    Label.objects.create(account=world.account, title="vip")
+    configuration = Configuration()
+    configuration.host = f"http://127.0.0.1:{server.port}"
+    configuration.api_key["api_access_token"] = world.agent.access_token
+    labels = ConversationLabelsApi(ApiClient(configuration))
+    display_id = world.conversation.display_id
+    added = labels.conversation_add_labels(
+        ConversationIdLabelsBody(labels=["vip"]), world.account.id, display_id
+    )
+    assert added.payload == ["vip"]
+    listed = labels.list_all_labels_of_a_conversation(world.account.id, display_id)
+    assert listed.payload == ["vip"]

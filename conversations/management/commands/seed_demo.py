@@ -14,6 +14,7 @@ from conversations.models import (
     Conversation,
     Inbox,
     InboxMember,
+    Label,
     Message,
     User,
 )
@@ -77,6 +78,8 @@ class Command(BaseCommand):
             account=account, email="jane@acme.test", defaults={"name": "Jane Doe"}
         )
         session, _ = ContactInbox.objects.get_or_create(contact=contact, inbox=web)
+        for title, color in (("billing", "#1f93ff"), ("shipping", "#ff9800"), ("vip", "#e91e63")):
+            Label.objects.get_or_create(account=account, title=title, defaults={"color": color})
         if not Conversation.objects.filter(account=account).exists():
             self.seed_conversations(account, web, contact, session, agents[1][0])
         return {
@@ -125,8 +128,13 @@ class Command(BaseCommand):
             content="Sorry to hear that. Let me check for you.",
             sender_user=agent,
         )
+        first.labels.set(Label.objects.filter(account=account, title="shipping"))
         second = Conversation.objects.create(
-            account=account, inbox=inbox, contact=contact, contact_inbox=session
+            account=account,
+            inbox=inbox,
+            contact=contact,
+            contact_inbox=session,
+            priority=Conversation.Priority.HIGH,
         )
         Message.objects.create(
             conversation=second,
