@@ -202,11 +202,13 @@ async def test_the_dashboard_moves_a_conversation_with_a_new_message_to_the_top(
     dashboard = Dashboard()
     for event, data in await drain(audience.clients["agent"]):
         dashboard.receive(event, data)
-    for conversation in (older, newer):
-        dashboard.receive(
-            "conversation.created", await sync_to_async(conversation_snapshot)(conversation)
+    for conversation, hours in ((older, 2), (newer, 1)):
+        await Conversation.objects.filter(pk=conversation.pk).aupdate(
+            last_activity_at=timezone.now() - timedelta(hours=hours)
         )
-    assert len(dashboard.order()) == 2
+        snapshot = await sync_to_async(conversation_snapshot)(conversation)
+        dashboard.receive("conversation.created", snapshot)
+    assert dashboard.order() == [newer.display_id, older.display_id]
     for content in ("one", "two", "three"):
         await run(
             message_services.message_create,
