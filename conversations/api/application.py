@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from .. import selectors
 from ..events.formats import iso_ms
+from ..events.payloads import label_titles
 from ..models import AccountUser, Contact, ContactInbox, Conversation, Label, Message, Team, User
 from ..services import contacts as contact_services
 from ..services import conversations as conversation_services
@@ -205,8 +206,7 @@ class TogglePriorityView(AgentAPIView):
 class ConversationLabelsView(AgentAPIView):
     @document(None, "conversation_labels_list")
     def get(self, request: Request, account_id: int, display_id: int) -> Response:
-        conversation = self.get_conversation(display_id)
-        return Response({"payload": [label.title for label in conversation.labels.all()]})
+        return Response({"payload": label_titles(self.get_conversation(display_id))})
 
     @document(inputs.LabelsSerializer, "conversation_labels_set")
     def post(self, request: Request, account_id: int, display_id: int) -> Response:
@@ -391,8 +391,7 @@ class ContactDetailView(AgentAPIView):
 class ContactLabelsView(AgentAPIView):
     @document(None, "contact_labels_list")
     def get(self, request: Request, account_id: int, contact_id: int) -> Response:
-        contact = self.get_contact(contact_id)
-        return Response({"payload": [label.title for label in contact.labels.all()]})
+        return Response({"payload": label_titles(self.get_contact(contact_id))})
 
     @document(inputs.LabelsSerializer, "contact_labels_set")
     def post(self, request: Request, account_id: int, contact_id: int) -> Response:

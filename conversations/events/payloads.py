@@ -129,8 +129,8 @@ def unread_count(conversation: Conversation) -> int:
     return len(incoming.values_list("id", flat=True)[:UNREAD_LIMIT])
 
 
-def label_titles(conversation: Conversation) -> list[str]:
-    return [label.title for label in conversation.labels.all()]
+def label_titles(labelled: Conversation | Contact) -> list[str]:
+    return [label.title for label in labelled.labels.all()]
 
 
 def conversation_payload(conversation: Conversation) -> dict[str, Any]:
