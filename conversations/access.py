@@ -61,14 +61,19 @@ class ContactGrant:
         ]
 
 
+# Ids are 64-bit (BigAutoField); a larger number in a query overflows SQLite (OverflowError)
+# and PostgreSQL (DataError), so it is no id at all.
+MAX_ID = 2**63 - 1
+
+
 def parse_id(value: Any) -> int | None:
     """An id from an identifier, where clients send numbers or numeric strings."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return value if value > 0 else None
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
-        return int(value) or None
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 20:
+        value = int(value)
+    if isinstance(value, int) and 0 < value <= MAX_ID:
+        return value
     return None
 
 

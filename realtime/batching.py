@@ -24,9 +24,10 @@ V = TypeVar("V")
 class Batcher(Generic[K, V]):
     """``await batcher.load(key)`` → the value ``load_many`` gives for ``key``.
 
-    ``load_many`` takes a list of keys and returns one value per key, in order. If it raises,
-    every request of that batch raises the same exception. Bound to the event loop it is first
-    used on (keep one per loop, as ``LoopLocal`` does).
+    ``load_many`` takes a list of keys and returns one value per key, in order. If it raises
+    for a batch of several keys, each key is looked up alone, so one bad key fails only its
+    own request (with the exception ``load_many`` raised for it). Bound to the event loop it
+    is first used on (keep one per loop, as ``LoopLocal`` does).
     """
 
     def __init__(
@@ -67,15 +68,27 @@ class Batcher(Generic[K, V]):
     async def _run(self, batch: list[tuple[K, "asyncio.Future[V]"]]) -> None:
         try:
             values = await self._load_many([key for key, _ in batch])
-            if len(values) != len(batch):
-                raise RuntimeError(
-                    f"{self._name}: load_many returned {len(values)} values for {len(batch)} keys"
-                )
         except Exception as exc:
-            for _, future in batch:
-                if not future.done():
-                    future.set_exception(exc)
+            if len(batch) > 1:  # find the key that failed: the others get their answers
+                for one in batch:
+                    await self._run([one])
+                return
+            self._fail(batch, exc)
+            return
+        if len(values) != len(batch):
+            self._fail(
+                batch,
+                RuntimeError(
+                    f"{self._name}: load_many returned {len(values)} values for {len(batch)} keys"
+                ),
+            )
             return
         for (_, future), value in zip(batch, values, strict=True):
             if not future.done():
                 future.set_result(value)
+
+    @staticmethod
+    def _fail(batch: list[tuple[K, "asyncio.Future[V]"]], exc: Exception) -> None:
+        for _, future in batch:
+            if not future.done():
+                future.set_exception(exc)

@@ -213,8 +213,16 @@ class CableConnection:
                     len(text),
                 )
                 return
-            # The socket went away under us; the disconnect event will clean up.
+            # The socket went away under us, or the frame could not be sent at all: either
+            # way nothing more is sent on it, and it is closed (a socket marked closed but
+            # left open would hold its descriptor, unpinged, outside the hub's accounting).
+            logger.warning("cable: a send failed (%s); closing the socket", type(exc).__name__)
             self.closed = True
+            if self._transport is not None and self._transport.connected:
+                self._transport.abortConnection()
+            else:
+                with contextlib.suppress(Exception):
+                    await self._send({"type": "websocket.close", "code": 1011})
 
     async def _check_backlog(self) -> None:
         if (

@@ -64,6 +64,9 @@ class Hub(LoopLocal):
         self._drains: set[asyncio.Task[None]] = set()
         self._shutdown_hooked = False
         self._freezer: HeapFreezer | None = None
+        # Faults survived, for health checks and metrics.
+        self.bad_messages = 0
+        self.reader_restarts = 0
 
     # Connections and pings ----------------------------------------------------------------
 
@@ -148,16 +151,41 @@ class Hub(LoopLocal):
             "connections": len(self._connections),
             "streams": len(self._subscribers),
             "subscriptions": sum(len(s) for s in self._subscribers.values()),
+            "bad_messages": self.bad_messages,
+            "reader_restarts": self.reader_restarts,
         }
+
+    @property
+    def reader_alive(self) -> bool:
+        """False while streams are followed but nothing reads the channel layer for them."""
+        if not self._subscribers:
+            return True
+        return self._reader is not None and not self._reader.done()
 
     # Delivery ---------------------------------------------------------------------------------
 
     async def _ensure_reader(self) -> None:
         if self._channel_name is None:
             self._channel_name = await self.layer.new_channel("cable-hub.")
-            self._reader = asyncio.create_task(
-                self._read_forever(self._channel_name), name="cable-hub-reader"
-            )
+            self._start_reader(self._channel_name)
+
+    def _start_reader(self, channel_name: str) -> None:
+        self._reader = asyncio.create_task(
+            self._read_forever(channel_name), name="cable-hub-reader"
+        )
+        self._reader.add_done_callback(self._reader_ended)
+
+    def _reader_ended(self, task: "asyncio.Task[None]") -> None:
+        """Supervision: a reader that ended by anything but _stop_reader is started again."""
+        if task.cancelled() or task is not self._reader or self._channel_name is None:
+            return
+        self.reader_restarts += 1
+        logger.error(
+            "cable hub: the channel-layer reader ended (%r); restarting it (%d restarts)",
+            task.exception(),
+            self.reader_restarts,
+        )
+        self._start_reader(self._channel_name)
 
     def _stop_reader(self) -> None:
         if self._reader is not None:
@@ -178,17 +206,31 @@ class Hub(LoopLocal):
                 await asyncio.sleep(min(0.1 * 2**failures, 5.0))
                 continue
             failures = 0
-            stream = message.get("stream", "")
-            waiting = self._backlog.get(stream)
-            if waiting is not None:  # behind a sliced fan-out of the same stream: in order
-                waiting.append(message)
-            elif self._is_large(message):
-                self._backlog[stream] = deque([message])
-                drain = asyncio.create_task(self._drain(stream), name="cable-hub-slices")
-                self._drains.add(drain)
-                drain.add_done_callback(self._drains.discard)
-            else:
-                await self.dispatch(message)
+            try:
+                await self._deliver(message)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                # One bad message costs only itself: delivery of everything else goes on.
+                self.bad_messages += 1
+                logger.exception(
+                    "cable hub: a message on %r could not be delivered (%d so far)",
+                    message.get("stream") if isinstance(message, dict) else None,
+                    self.bad_messages,
+                )
+
+    async def _deliver(self, message: dict[str, Any]) -> None:
+        stream = message.get("stream", "")
+        waiting = self._backlog.get(stream)
+        if waiting is not None:  # behind a sliced fan-out of the same stream: in order
+            waiting.append(message)
+        elif self._is_large(message):
+            self._backlog[stream] = deque([message])
+            drain = asyncio.create_task(self._drain(stream), name="cable-hub-slices")
+            self._drains.add(drain)
+            drain.add_done_callback(self._drains.discard)
+        else:
+            await self.dispatch(message)
 
     def _is_large(self, message: dict[str, Any]) -> bool:
         if message.get("type") != BROADCAST:

@@ -28,8 +28,19 @@ COMMANDS = frozenset({"subscribe", "unsubscribe", "message", "history", "pong"})
 
 
 def dumps(value: Any) -> str:
-    """Compact JSON, as ActionCable's server writes it; non-ASCII kept as UTF-8."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    """Compact JSON, as ActionCable's server writes it; non-ASCII kept as UTF-8.
+
+    A lone surrogate (``"\ud800"``: valid JSON, which Python's json reads) has no UTF-8 form,
+    so such text is written with ASCII escapes instead: still the same JSON to every client,
+    and a frame that can be sent. (``isascii()`` is O(1): the check costs nothing on ASCII.)
+    """
+    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            text = json.dumps(value, separators=(",", ":"), ensure_ascii=True)
+    return text
 
 
 WELCOME = dumps({"type": "welcome"})

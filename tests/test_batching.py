@@ -1,4 +1,4 @@
-"""Batching concurrent lookups: one call per batch, answers in order, failures to everyone."""
+"""Batching concurrent lookups: one call per batch, answers in order, a failure to its own."""
 
 import asyncio
 
@@ -59,6 +59,18 @@ async def test_a_failed_batch_fails_each_request_and_the_next_batch_runs():
     assert all(isinstance(r, RuntimeError) for r in results)
     load.fail = False
     assert await batcher.load(7) == 70
+
+
+async def test_one_key_that_makes_the_batch_fail_fails_only_its_own_request():
+    async def load(keys: list[int]) -> list[int]:
+        if 13 in keys:
+            raise OverflowError("Python int too large to convert to SQLite INTEGER")
+        return [key * 10 for key in keys]
+
+    batcher = Batcher(load)
+    results = await asyncio.gather(*(batcher.load(n) for n in range(20)), return_exceptions=True)
+    assert isinstance(results[13], OverflowError)
+    assert [r for n, r in enumerate(results) if n != 13] == [n * 10 for n in range(20) if n != 13]
 
 
 async def test_a_request_cancelled_before_its_batch_is_not_looked_up():

@@ -1,5 +1,7 @@
 """Input validation for every endpoint: a bad field is a 400 that names it."""
 
+import json
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,14 +18,51 @@ TYPING_STATUSES = ("on", "off")
 MESSAGE_TYPES = {"incoming": Message.MessageType.INCOMING, "outgoing": Message.MessageType.OUTGOING}
 
 
+# The largest attributes object (custom, additional, content attributes), as compact UTF-8
+# JSON. Every event that embeds the object must stay under REALTIME["MAX_BROADCAST_BYTES"], or
+# the contact could make its own events undeliverable.
+MAX_ATTRIBUTES_BYTES = 64 * 1024
+# How deeply attributes may nest.
+MAX_ATTRIBUTES_DEPTH = 16
+
+
 class FreeformObject(serializers.JSONField):
-    """A JSON object (attributes); anything else is a validation error."""
+    """A JSON object (attributes); anything else is a validation error.
+
+    Refused: a NUL or a lone surrogate in any key or string (valid JSON, but PostgreSQL's
+    jsonb refuses both and a lone surrogate has no UTF-8 form), nesting deeper than
+    MAX_ATTRIBUTES_DEPTH, and more than MAX_ATTRIBUTES_BYTES.
+    """
 
     def to_internal_value(self, data: Any) -> dict[str, Any]:
         value = super().to_internal_value(data)
         if not isinstance(value, dict):
             raise serializers.ValidationError("Must be a JSON object.")
+        check_text(value, depth=0)
+        size = len(json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode())
+        if size > MAX_ATTRIBUTES_BYTES:
+            raise serializers.ValidationError(
+                f"Must be at most {MAX_ATTRIBUTES_BYTES} bytes of JSON ({size} sent)."
+            )
         return value
+
+
+def check_text(value: Any, *, depth: int) -> None:
+    if depth > MAX_ATTRIBUTES_DEPTH:
+        raise serializers.ValidationError(f"Must nest at most {MAX_ATTRIBUTES_DEPTH} levels.")
+    if isinstance(value, str):
+        if "\x00" in value or (not value.isascii() and _SURROGATE.search(value)):
+            raise serializers.ValidationError("Must not contain NUL or lone surrogates.")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            check_text(key, depth=depth + 1)
+            check_text(item, depth=depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            check_text(item, depth=depth + 1)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class MessageCreateSerializer(serializers.Serializer):

@@ -1,0 +1,161 @@
+"""
+Hostile input (red-team findings of #13): every one answered with a 4xx or a reject, and none
+stops delivery for anyone else.
+"""
+
+import json
+
+import pytest
+from asgiref.sync import sync_to_async
+from rest_framework.test import APIClient
+
+from conversations import streams
+from conversations.models import Contact
+from realtime.broadcast import abroadcast
+from realtime.hub import Hub
+from realtime.streams import group_name
+from realtime.testing import CableTestClient
+
+from .audience import agent_identifier
+from .test_api_application import client_for, url
+
+
+@pytest.fixture
+def public_contact(world):
+    client = APIClient()
+    root = f"/public/api/v1/inboxes/{world.other_inbox.identifier}"
+    created = client.post(f"{root}/contacts", {"name": "Mallory"}, format="json").json()
+    return client, f"{root}/contacts/{created['source_id']}"
+
+
+def raw_json(client: APIClient, method: str, path: str, body: str):
+    return getattr(client, method)(path, body, content_type="application/json")
+
+
+@pytest.mark.parametrize(
+    "attributes",
+    [
+        '{"k": "\\ud800"}',  # a lone surrogate: valid JSON
+        '{"\\udfff": 1}',
+        '{"k": "a\\u0000b"}',
+        '{"k": [[[{"deep": "\\ud83d"}]]]}',
+    ],
+)
+def test_lone_surrogates_and_nul_in_attributes_are_400(world, public_contact, attributes):
+    client, contact_path = public_contact
+    body = '{"custom_attributes": ' + attributes + "}"
+    response = raw_json(client, "patch", contact_path, body)
+    assert response.status_code == 400 and "custom_attributes" in response.json()
+    agent = client_for(world.agent)
+    response = raw_json(agent, "post", url(world, "contacts"), body)
+    assert response.status_code == 400 and "custom_attributes" in response.json()
+
+
+def test_attributes_over_the_size_limit_are_400(world, public_contact):
+    client, contact_path = public_contact
+    big = {"custom_attributes": {"blob": "x" * 1_100_000}}
+    response = client.patch(contact_path, big, format="json")
+    assert response.status_code == 400 and "custom_attributes" in response.json()
+    assert "bytes" in str(response.json()["custom_attributes"])
+
+
+def test_json_nested_100000_deep_is_400_not_500(world):
+    agent = client_for(world.agent)
+    body = '{"custom_attributes": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    response = raw_json(agent, "post", url(world, "contacts"), body)
+    assert response.status_code == 400
+    assert "nested" in response.json()["detail"]
+
+
+async def test_a_bad_message_on_the_layer_does_not_stop_delivery(world):
+    client = CableTestClient()
+    assert await client.connect()
+    assert (await client.subscribe(agent_identifier(world.agent, world.account)))["type"] == (
+        "confirm_subscription"
+    )
+    await client.receive()  # presence
+    hub = Hub.current()
+    stream = streams.inbox_agents(world.inbox.id)
+    # A message the hub cannot deliver (no payload): before, it ended the reader for good.
+    await hub.layer.group_send(group_name(stream), {"type": "cable.broadcast", "stream": stream})
+    await abroadcast([stream], {"event": "message.created", "data": {"n": 1}})
+    frame = await client.receive(ignore_events=frozenset({"presence.update"}))
+    assert frame["message"] == {"event": "message.created", "data": {"n": 1}}
+    assert hub.bad_messages == 1 and hub.reader_alive
+    await client.disconnect()
+
+
+async def test_an_event_carrying_a_lone_surrogate_is_still_delivered(world):
+    client = CableTestClient()
+    assert await client.connect()
+    await client.subscribe(agent_identifier(world.agent, world.account))
+    await client.receive()  # presence
+    # Stored before input was checked (or through the shell): the event must still go out.
+    await sync_to_async(Contact.objects.create)(
+        account=world.account, name="x", custom_attributes={"k": "\ud800"}
+    )
+    text = await client.receive_text()
+    while '"contact.created"' not in text:
+        text = await client.receive_text()
+    assert json.loads(text)["message"]["data"]["custom_attributes"] == {"k": "\ud800"}
+    await abroadcast([streams.account_agents(world.account.id)], {"event": "after"})
+    assert (await client.receive(ignore_events=frozenset({"presence.update"})))["message"] == {
+        "event": "after"
+    }
+    await client.disconnect()
+
+
+async def test_the_reader_is_restarted_if_it_ever_ends(world):
+    client = CableTestClient()
+    assert await client.connect()
+    await client.subscribe(agent_identifier(world.agent, world.account))
+    await client.receive()
+    hub = Hub.current()
+    original = hub._read_forever
+
+    async def crash_once(channel_name):
+        hub._read_forever = original
+        raise RuntimeError("reader bug")
+
+    hub._read_forever = crash_once
+    hub._reader.cancel()  # stopped by hand: not restarted; start the crashing one instead
+    hub._start_reader(hub._channel_name)
+    for _ in range(50):
+        if hub.reader_restarts:
+            break
+        await client.receive_nothing(0.02)
+    assert hub.reader_restarts == 1 and hub.reader_alive
+    await abroadcast([streams.inbox_agents(world.inbox.id)], {"event": "still"})
+    frame = await client.receive(ignore_events=frozenset({"presence.update"}))
+    assert frame["message"] == {"event": "still"}
+    await client.disconnect()
+
+
+async def test_an_out_of_range_id_rejects_only_its_own_subscribe(world):
+    clients = [CableTestClient() for _ in range(21)]
+    for client in clients:
+        assert await client.connect()
+    good = agent_identifier(world.agent, world.account)
+    bad = {**good, "account_id": 10**30}
+    for n, client in enumerate(clients):
+        await client.send_command("subscribe", json.dumps(bad if n == 0 else good))
+    replies = [
+        await client.receive(types={"confirm_subscription", "reject_subscription"})
+        for client in clients
+    ]
+    assert replies[0]["type"] == "reject_subscription"
+    assert [r["type"] for r in replies[1:]] == ["confirm_subscription"] * 20
+    for client in clients:
+        await client.disconnect()
+
+
+async def test_a_lone_surrogate_identifier_is_rejected_and_the_socket_lives(world):
+    client = CableTestClient()
+    assert await client.connect()
+    identifier = json.dumps({"channel": "\ud800"})  # escapes: a valid frame to send
+    await client.send_raw(json.dumps({"command": "subscribe", "identifier": identifier}))
+    reply = await client.receive(types={"reject_subscription"})
+    assert reply["identifier"] == identifier
+    good = agent_identifier(world.agent, world.account)
+    assert (await client.subscribe(good))["type"] == "confirm_subscription"
+    await client.disconnect()
