@@ -21,6 +21,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from . import protocol
 
+# A message's place in its stream's history: (epoch, offset).
+Position = tuple[str, int]
+
 if TYPE_CHECKING:
     from .connection import CableConnection
 
@@ -60,11 +63,20 @@ class Channel:
         self.streams: set[str] = set()
         self.subscriber_key: str | None = None
         self.rejected = False
-        # While history is replayed, live broadcasts wait here: (stream, offset, frame).
-        self.held: list[tuple[str, int | None, str]] | None = None
+        # While history is replayed, live broadcasts wait here: (stream, position, frame).
+        self.held: list[tuple[str, Position | None, str]] | None = None
         self.replaying = False
-        # Highest offset per stream already sent by a history replay (live copies are skipped).
-        self.replayed: dict[str, int] = {}
+        # Highest position per stream already sent by a history replay: live copies at or
+        # before it, in the same epoch, are skipped. (Another epoch means the history store
+        # restarted its offsets: nothing of it was replayed.)
+        self.replayed: dict[str, Position] = {}
+
+    def already_replayed(self, stream: str, position: "Position | None") -> bool:
+        """Whether a history replay of this subscription already sent ``position``."""
+        if position is None:
+            return False
+        replayed = self.replayed.get(stream)
+        return replayed is not None and replayed[0] == position[0] and position[1] <= replayed[1]
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} streams={sorted(self.streams)}>"

@@ -15,7 +15,7 @@ from typing import Any
 
 from . import protocol, sessions
 from .backpressure import queued_bytes, transport_of
-from .channel import Channel, UnknownAction
+from .channel import Channel, Position, UnknownAction
 from .frame_writer import FrameWriter
 from .history.store import HistoryUnavailable, history_store
 from .hub import Hub
@@ -385,7 +385,7 @@ class CableConnection:
         if channel.held is None:
             channel.held = []
         channel.replaying = True
-        sent: dict[str, int] = {}
+        sent: dict[str, Position] = {}
         try:
             for stream in sorted(channel.streams):
                 position = positions.get(stream)
@@ -402,7 +402,7 @@ class CableConnection:
                         + entry.payload
                         + protocol.position_suffix(stream, epoch, entry.offset)
                     )
-                    sent[stream] = entry.offset
+                    sent[stream] = (epoch, entry.offset)
         except (HistoryUnavailable, ValueError, TypeError) as exc:
             logger.info("cable: history refused for %s: %s", channel.name, exc)
             await self._release(channel, sent)
@@ -416,15 +416,17 @@ class CableConnection:
         await self._release(channel, sent)
         await self.send_text(protocol.confirm_history(channel.identifier))
 
-    async def _release(self, channel: Channel, sent: dict[str, int]) -> None:
+    async def _release(self, channel: Channel, sent: dict[str, Position]) -> None:
         # A publisher writes history before its channel-layer message arrives here, so a
-        # replayed offset may still come live afterwards: the hub skips offsets up to these.
-        for stream, offset in sent.items():
-            channel.replayed[stream] = max(offset, channel.replayed.get(stream, 0))
+        # replayed message may still come live afterwards: the hub skips positions up to
+        # these, in the same epoch only (a new epoch restarts offsets at 1).
+        for stream, position in sent.items():
+            if not channel.already_replayed(stream, position):
+                channel.replayed[stream] = position
         held, channel.held = channel.held or [], None
         channel.replaying = False
-        for stream, offset, frame in held:
-            if offset is None or offset > sent.get(stream, 0):
+        for stream, position, frame in held:
+            if not channel.already_replayed(stream, position):
                 await self.send_text(frame)
 
     async def _unsubscribe(self, identifier: Any) -> None:

@@ -261,7 +261,9 @@ class Hub(LoopLocal):
             exclude = message.get("exclude")
             # Extended-protocol sockets also get the message's position in its stream.
             positioned = None
+            position = None
             if message.get("offset") is not None:
+                position = (str(message["epoch"]), message["offset"])
                 positioned = payload + protocol.position_suffix(
                     message["stream"], message["epoch"], message["offset"]
                 )
@@ -279,16 +281,10 @@ class Hub(LoopLocal):
                 connection = channel.connection
                 extended = positioned is not None and connection.extended
                 tail = positioned if extended else plain
-                if (
-                    positioned is not None
-                    and channel.replayed
-                    and message["offset"] <= channel.replayed.get(message["stream"], 0)
-                ):
+                if channel.replayed and channel.already_replayed(message["stream"], position):
                     continue  # a history replay sent this one already
                 if channel.held is not None:  # replaying history: after it, in order
-                    channel.held.append(
-                        (message["stream"], message.get("offset"), channel.frame_prefix + tail)
-                    )
+                    channel.held.append((message["stream"], position, channel.frame_prefix + tail))
                     continue
                 await connection.send_frame(
                     channel.frame_prefix_bytes, positioned_bytes if extended else plain_bytes

@@ -188,3 +188,39 @@ async def test_malformed_history_requests_are_answered(world, request_body):
     reply = await client.receive(ignore_events=PRESENCE)
     assert reply["type"] in {"confirm_history", "reject_history"}
     await client.disconnect()
+
+
+async def test_after_the_history_epoch_changes_new_messages_still_arrive(world):
+    """A replay remembers positions per epoch: a history store that restarted (Redis restart,
+    flush, failover) numbers offsets from 1 again, and those must not be taken for replayed."""
+    from realtime.history.store import reset_history_store
+
+    ident = contact_identifier(world.session)
+    client, _ = await ext_client()
+    await subscribe(client, ident)
+    for n in range(1, 6):
+        await send(world, n)
+    frames = await events(client, 5)
+    seen = frames[0]
+    await client.send_raw(
+        json.dumps(
+            {
+                "command": "history",
+                "identifier": json.dumps(ident),
+                "history": {
+                    "streams": {
+                        seen["stream_id"]: {"epoch": seen["epoch"], "offset": seen["offset"]}
+                    }
+                },
+            }
+        )
+    )
+    replayed = await events(client, 5)
+    assert replayed[-1]["type"] == "confirm_history"
+    reset_history_store()  # a new store: a new epoch, offsets from 1
+    for n in range(6, 16):
+        await send(world, n)
+    after = await events(client, 10)
+    assert [f["message"]["data"]["n"] for f in after] == list(range(6, 16))
+    assert after[0]["epoch"] != seen["epoch"] and after[0]["offset"] == 1
+    await client.disconnect()
