@@ -36,6 +36,10 @@ def _env_list(name: str, default: list[str]) -> list[str]:
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# Every Redis client (channel layer, cache and rate limits, presence, history) gives up on a
+# connection after REDIS_CONNECT_TIMEOUT and on a command after REDIS_SOCKET_TIMEOUT seconds.
+REDIS_CONNECT_TIMEOUT = float(os.environ.get("REDIS_CONNECT_TIMEOUT", "2") or 2)
+REDIS_SOCKET_TIMEOUT = float(os.environ.get("REDIS_SOCKET_TIMEOUT", "2") or 2)
 CARBONCHAT_ENV = os.environ.get("CARBONCHAT_ENV") or ("production" if DATABASE_URL else "embedded")
 PRODUCTION = CARBONCHAT_ENV == "production"
 
@@ -155,7 +159,13 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                        "socket_timeout": REDIS_SOCKET_TIMEOUT,
+                    }
+                ],
                 "prefix": os.environ.get("CARBONCHAT_CHANNEL_PREFIX", "carbonchat"),
             },
         }
@@ -180,6 +190,8 @@ REALTIME = {
         "RoomChannel": "conversations.room_channel.RoomChannel",
     },
     "SERVER_PROCESSES": int(os.environ.get("WEB_CONCURRENCY", "1") or 1),
+    "REDIS_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
+    "REDIS_SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
     # Chatwoot's clients and SDKs send the agent token only as api_access_token.
     "UNDERSCORE_HEADERS": ("api_access_token",),
     "ALLOWED_ORIGINS": _env_list("CABLE_ALLOWED_ORIGINS", []) or None,
@@ -232,6 +244,10 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "carbonchat",
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
         }
     }
 else:

@@ -205,7 +205,13 @@ def agent_status(user_id: int, account_id: int) -> str:
         prefs = await preferences(account_id)
         return effective_status(prefs.get(str(user_id)), connected=str(user_id) in connected)
 
-    return async_to_sync(status)()
+    try:
+        return async_to_sync(status)()
+    except Exception as exc:
+        # Presence is shown, not relied on: with its store down (Redis), a payload or a
+        # response whose write has committed says "offline" rather than failing.
+        logger.warning("presence: status unknown (%s: %s); shown offline", type(exc).__name__, exc)
+        return AccountUser.Availability.OFFLINE
 
 
 def availability_changed(membership: AccountUser) -> None:

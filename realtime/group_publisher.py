@@ -62,11 +62,12 @@ def _direct_publisher(alias: str) -> _ScriptedPublisher | None:
         config = settings.CHANNEL_LAYERS.get(alias, {})
         options = config.get("CONFIG", {})
         hosts = options.get("hosts") or []
-        suitable = (
-            config.get("BACKEND") == _PUBSUB_LAYER and len(hosts) == 1 and isinstance(hosts[0], str)
-        )
+        # A host is a URL, or a dict with its URL under "address" (and connection options).
+        host = hosts[0] if len(hosts) == 1 else None
+        url = host.get("address") if isinstance(host, dict) else host
+        suitable = config.get("BACKEND") == _PUBSUB_LAYER and isinstance(url, str)
         _publishers[alias] = (
-            _ScriptedPublisher(hosts[0], options.get("prefix", "asgi")) if suitable else None
+            _ScriptedPublisher(url, options.get("prefix", "asgi")) if suitable else None
         )
     return _publishers[alias]
 

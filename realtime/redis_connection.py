@@ -25,7 +25,12 @@ class RedisConnection:
         loop = asyncio.get_running_loop()
         client = self._clients.get(id(loop))
         if client is None:
+            # Timeouts: a stalled or unreachable Redis fails a call within seconds instead of
+            # holding the request or socket that made it (REALTIME["REDIS_*_TIMEOUT"]).
             client = self._clients[id(loop)] = aioredis.Redis.from_url(
-                self.url, decode_responses=True
+                self.url,
+                decode_responses=True,
+                socket_connect_timeout=realtime_settings.REDIS_CONNECT_TIMEOUT,
+                socket_timeout=realtime_settings.REDIS_SOCKET_TIMEOUT,
             )
         return client

@@ -59,6 +59,10 @@ DEFAULTS: dict[str, Any] = {
     "HISTORY_STORE": "realtime.history.memory.MemoryHistoryStore",
     "HISTORY_LIMIT": 100,
     "HISTORY_TTL": 300.0,
+    # Seconds a connection to Redis (presence, history, direct publishing) may take to open,
+    # and a command to answer, before it fails.
+    "REDIS_CONNECT_TIMEOUT": 2.0,
+    "REDIS_SOCKET_TIMEOUT": 2.0,
     # Presence: where it lives (in-process, or Redis for several processes) and its timings.
     "PRESENCE_STORE": "realtime.presence.memory.MemoryPresenceStore",
     # A session not refreshed for this long is offline (a crashed process's subscribers).

@@ -1,15 +1,35 @@
 """Rate limits of the public (contact-facing) API, per contact session and per client address."""
 
+import logging
+
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+logger = logging.getLogger(__name__)
+
 
 class SettingsRateThrottle(SimpleRateThrottle):
-    """Reads its rate when used, not at import (DRF's default), so settings changes apply."""
+    """Reads its rate when used, not at import (DRF's default), so settings changes apply.
+
+    Fails open: when its counters cannot be read (Redis down or stalled past its timeout),
+    the request is allowed and the fault logged, never answered 500.
+    """
 
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def allow_request(self, request: Request, view: object) -> bool:
+        try:
+            return super().allow_request(request, view)
+        except Exception as exc:
+            logger.warning(
+                "throttling: %s not applied (%s: %s); request allowed",
+                self.scope,
+                type(exc).__name__,
+                exc,
+            )
+            return True
 
 
 class PublicAddressThrottle(SettingsRateThrottle):
