@@ -197,6 +197,16 @@ async def push_presence(account_id: int) -> None:
     await abroadcast([streams.account_contacts(account_id)], for_contacts)
 
 
+def contact_online(contact_id: int, account_id: int) -> bool:
+    """Whether any session of the contact is connected now (False when presence is down)."""
+    try:
+        members = async_to_sync(presence_store().members)(contacts_group(account_id))
+    except Exception as exc:
+        logger.warning("presence: contact status unknown (%s: %s)", type(exc).__name__, exc)
+        return False
+    return str(contact_id) in members
+
+
 def agent_status(user_id: int, account_id: int) -> str:
     """An agent's status for payloads built in synchronous code (events, API responses)."""
 

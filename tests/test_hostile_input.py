@@ -6,9 +6,11 @@ stops delivery for anyone else.
 import json
 
 import pytest
+from asgiref.sync import sync_to_async
 from rest_framework.test import APIClient
 
 from conversations import streams
+from conversations.models import Contact
 from realtime.broadcast import abroadcast
 from realtime.hub import Hub
 from realtime.streams import group_name
@@ -159,3 +161,31 @@ async def test_a_lone_surrogate_identifier_is_rejected_and_the_socket_lives(worl
     good = agent_identifier(world.agent, world.account)
     assert (await client.subscribe(good))["type"] == "confirm_subscription"
     await client.disconnect()
+
+
+# Who may do what --------------------------------------------------------------------------
+
+
+def test_only_administrators_delete_or_merge_contacts(world):
+    agent, admin = client_for(world.agent), client_for(world.admin)
+    # A contact the agent cannot even see the conversations of (another inbox's).
+    other = Contact.objects.create(account=world.account, name="In B")
+    victim = url(world, f"contacts/{other.id}")
+    assert agent.delete(victim).status_code == 403
+    merge = {"base_contact_id": world.session.contact_id, "mergee_contact_id": other.id}
+    assert agent.post(url(world, "actions/contact_merge"), merge, format="json").status_code == 403
+    assert Contact.objects.filter(pk=other.pk).exists()
+    assert admin.delete(victim).status_code == 204
+
+
+async def test_an_online_contact_is_not_deleted(world):
+    contact_client = CableTestClient()
+    assert await contact_client.connect()
+    identifier = {"channel": "RoomChannel", "pubsub_token": world.session.pubsub_token}
+    assert (await contact_client.subscribe(identifier))["type"] == "confirm_subscription"
+    admin = client_for(world.admin)
+    path = url(world, f"contacts/{world.session.contact_id}")
+    response = await sync_to_async(admin.delete)(path)
+    assert response.status_code == 422 and "online" in response.json()["message"]
+    assert await Contact.objects.filter(pk=world.session.contact_id).aexists()
+    await contact_client.disconnect()

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import selectors
+from .. import presence, selectors
 from ..events.formats import iso_ms
 from ..events.payloads import label_titles
 from ..models import AccountUser, Contact, ContactInbox, Conversation, Label, Message, Team, User
@@ -384,7 +384,19 @@ class ContactDetailView(AgentAPIView):
 
     @document(None, "contacts_delete")
     def delete(self, request: Request, account_id: int, contact_id: int) -> Response:
-        contact_services.contact_delete(contact=self.get_contact(contact_id))
+        # As Chatwoot's policy: deleting a contact deletes its conversations in every inbox,
+        # so only administrators may; and never while the contact is online.
+        self.require_administrator()
+        contact = self.get_contact(contact_id)
+        if presence.contact_online(contact.pk, self.account_id):
+            return Response(
+                {
+                    "message": "The contact is online; it cannot be deleted now.",
+                    "error": "contact_online",
+                },
+                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+            )
+        contact_services.contact_delete(contact=contact)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -463,6 +475,7 @@ class CacheKeysView(AgentAPIView):
 class ContactMergeView(AgentAPIView):
     @document(inputs.ContactMergeSerializer, "contacts_merge")
     def post(self, request: Request, account_id: int) -> Response:
+        self.require_administrator()  # the mergee is deleted: as deleting, administrators only
         data = validated(inputs.ContactMergeSerializer, request.data)
         contacts = Contact.objects.filter(account_id=self.account_id)
         base = contacts.filter(pk=data["base_contact_id"]).first()
