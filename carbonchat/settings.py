@@ -211,6 +211,10 @@ REALTIME = {
 #   CARBONCHAT_REALTIME='{"MAX_SUBSCRIPTIONS": 32, "PING_INTERVAL": 3}'
 REALTIME.update(json.loads(os.environ.get("CARBONCHAT_REALTIME") or "{}"))
 
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated);
+# none by default, so a client cannot pick its own address for the per-address rate limit.
+TRUSTED_PROXIES = _env_list("TRUSTED_PROXIES", [])
+
 # Seconds between the sweeps that reopen snoozed conversations when due (conversations/snooze.py).
 SNOOZE_SWEEP_INTERVAL = float(os.environ.get("SNOOZE_SWEEP_INTERVAL", "5") or 5)
 

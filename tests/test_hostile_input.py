@@ -189,3 +189,42 @@ async def test_an_online_contact_is_not_deleted(world):
     assert response.status_code == 422 and "online" in response.json()["message"]
     assert await Contact.objects.filter(pk=world.session.contact_id).aexists()
     await contact_client.disconnect()
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_per_address_limit(world, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"public_address": "3/min", "public_session": "100/min"},
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    root = f"/public/api/v1/inboxes/{world.other_inbox.identifier}/contacts"
+    client = APIClient()
+    statuses = [
+        client.post(root, {}, format="json", HTTP_X_FORWARDED_FOR=f"10.0.0.{n}").status_code
+        for n in range(5)
+    ]
+    assert statuses[:3] == [201, 201, 201] and statuses[3:] == [429, 429]
+
+
+def test_forwarded_for_counts_behind_a_trusted_proxy(world, settings):
+    from conversations.api.throttling import client_address
+
+    class Fake:
+        def __init__(self, remote, forwarded):
+            self.META = {"REMOTE_ADDR": remote, "HTTP_X_FORWARDED_FOR": forwarded}
+
+    assert client_address(Fake("127.0.0.1", "203.0.113.9")) == "127.0.0.1"
+    settings.TRUSTED_PROXIES = ["127.0.0.1", "10.0.0.0/8"]
+    assert client_address(Fake("127.0.0.1", "203.0.113.9")) == "203.0.113.9"
+    # What the client wrote itself, left of the first untrusted hop, is not believed.
+    assert client_address(Fake("127.0.0.1", "1.2.3.4, 203.0.113.9, 10.1.1.1")) == "203.0.113.9"
+    assert client_address(Fake("198.51.100.7", "1.2.3.4")) == "198.51.100.7"
+
+
+def test_a_bad_trusted_proxy_setting_fails_a_system_check(settings):
+    from conversations.checks import check_trusted_proxies
+
+    settings.TRUSTED_PROXIES = ["127.0.0.1", "not-a-network"]
+    assert [e.id for e in check_trusted_proxies()] == ["carbonchat.E002"]

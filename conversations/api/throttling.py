@@ -1,7 +1,10 @@
 """Rate limits of the public (contact-facing) API, per contact session and per client address."""
 
+import ipaddress
 import logging
+from functools import cache
 
+from django.conf import settings
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
@@ -18,6 +21,9 @@ class SettingsRateThrottle(SimpleRateThrottle):
 
     def get_rate(self) -> str | None:
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request: Request) -> str:
+        return client_address(request)
 
     def allow_request(self, request: Request, view: object) -> bool:
         try:
@@ -53,3 +59,33 @@ class PublicSessionThrottle(SettingsRateThrottle):
             return None
         ident = f"{kwargs.get('inbox_identifier')}:{source_id}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+
+@cache
+def _trusted(proxies: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(proxy, strict=False) for proxy in proxies)
+
+
+def _is_trusted(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in network for network in _trusted(tuple(settings.TRUSTED_PROXIES)))
+
+
+def client_address(request: Request) -> str:
+    """The client's address: ``X-Forwarded-For`` counts only as far as trusted proxies say.
+
+    DRF, with ``NUM_PROXIES`` unset, takes the whole client-supplied ``X-Forwarded-For`` as
+    the identity, so any client could choose its own and escape the per-address limit. Here
+    the forwarded chain is walked from the right only while each hop that added an address is
+    one of ``TRUSTED_PROXIES`` (addresses or networks; default none): the first address added
+    by an untrusted hop is the client.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    while hops and _is_trusted(address):
+        address = hops.pop()
+    return address
