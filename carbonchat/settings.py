@@ -190,6 +190,8 @@ REALTIME = {
         "RoomChannel": "conversations.room_channel.RoomChannel",
     },
     "SERVER_PROCESSES": int(os.environ.get("WEB_CONCURRENCY", "1") or 1),
+    # The client API's path names the contact session by its source_id: the whole credential.
+    "REDACT_PATHS": (r"/public/api/v1/inboxes/[^/]+/contacts/([^/?#\s]+)",),
     "REDIS_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
     "REDIS_SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
     # Chatwoot's clients and SDKs send the agent token only as api_access_token.
@@ -261,9 +263,19 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact": {"()": "realtime.redaction.RedactingFilter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own default handlers (DEBUG console, mail_admins) are dropped: its records
+        # go to the root handler, through the redacting filter.
+        "django": {"handlers": [], "propagate": True},
         "django.channels.server": {"level": "WARNING"},
         "daphne": {"level": "WARNING"},
     },

@@ -54,6 +54,10 @@ DEFAULTS: dict[str, Any] = {
     # Request headers with underscores to accept under daphne, as their hyphenated spelling
     # (daphne drops every other underscored header; see realtime/underscore_headers.py).
     "UNDERSCORE_HEADERS": (),
+    # Credentials masked in log lines (realtime/redaction.py): query parameters by name, and
+    # regular expressions whose first group is masked.
+    "REDACT_QUERY_PARAMS": ("pubsub_token", "token", "sid", "access_token", "api_access_token"),
+    "REDACT_PATHS": (),
     # Stream history for resumable delivery (actioncable-v1-ext-json): the store (None: off),
     # how many messages and for how many seconds each stream keeps.
     "HISTORY_STORE": "realtime.history.memory.MemoryHistoryStore",
