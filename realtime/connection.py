@@ -126,8 +126,11 @@ class CableConnection:
 
     async def _restore(self, sid: str | None) -> list[str] | None:
         """Re-establish a previous session's subscriptions, each authorised again."""
-        identifiers = await sessions.take(sid) if sid else None
+        fingerprint = sessions.client_fingerprint(self.scope)
+        identifiers = await sessions.take(sid, fingerprint=fingerprint) if sid else None
         if not identifiers:
+            if sid:
+                logger.info("cable: a session restore was refused (unknown, spent or not yours)")
             return None
         restored = []
         loop = asyncio.get_running_loop()
@@ -162,7 +165,11 @@ class CableConnection:
         if self.sid is not None and subscriptions:
             # A client that comes back with this sid gets its subscriptions restored.
             try:
-                await sessions.keep(self.sid, list(subscriptions))
+                await sessions.keep(
+                    self.sid,
+                    list(subscriptions),
+                    fingerprint=sessions.client_fingerprint(self.scope),
+                )
             except Exception:
                 logger.exception("cable: could not keep the session for restore")
         for channel in subscriptions.values():

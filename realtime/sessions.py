@@ -4,9 +4,14 @@ subscriptions back without re-subscribing (AnyCable's ``restored: true``).
 
 A session is the list of identifiers a connection held when it closed, kept in Django's cache
 (Redis in production, so any process can restore it) for ``HISTORY_TTL`` seconds and usable
-once. Every restored identifier is authorised again, so a sid grants nothing by itself.
+once. Every restored identifier is authorised again. The welcome that restores a session
+echoes its identifiers (tokens included: the client matches them byte for byte), so a sid is
+bound to the client that held it, by a digest of its ``Origin`` and ``User-Agent``: a stolen sid
+presented by another browser, page or program restores nothing (and is spent). Sids are
+masked in log lines (``realtime/redaction.py``).
 """
 
+import hashlib
 import json
 from typing import Any
 from urllib.parse import parse_qs
@@ -30,16 +35,30 @@ def restore_sid(scope: dict[str, Any]) -> str | None:
     return sid
 
 
-async def keep(sid: str, identifiers: list[str]) -> None:
-    await cache.aset(PREFIX + sid, json.dumps(identifiers), timeout=realtime_settings.HISTORY_TTL)
+def client_fingerprint(scope: dict[str, Any]) -> str:
+    """What a restoring client must share with the one that held the session."""
+    headers = dict(scope.get("headers") or [])
+    digest = hashlib.sha256()
+    for name in (b"origin", b"user-agent"):
+        digest.update(headers.get(name, b"") + b"\n")
+    return digest.hexdigest()
 
 
-async def take(sid: str) -> list[str] | None:
+async def keep(sid: str, identifiers: list[str], *, fingerprint: str) -> None:
+    value = json.dumps({"identifiers": identifiers, "client": fingerprint})
+    await cache.aset(PREFIX + sid, value, timeout=realtime_settings.HISTORY_TTL)
+
+
+async def take(sid: str, *, fingerprint: str) -> list[str] | None:
+    """The session's identifiers, once, and only to the client that held them."""
     value = await cache.aget(PREFIX + sid)
     if value is None:
         return None
     await cache.adelete(PREFIX + sid)
-    identifiers = json.loads(value)
+    session = json.loads(value)
+    if not isinstance(session, dict) or session.get("client") != fingerprint:
+        return None
+    identifiers = session.get("identifiers")
     if not isinstance(identifiers, list):
         return None
     return [i for i in identifiers if isinstance(i, str)][: realtime_settings.MAX_SUBSCRIPTIONS]

@@ -224,3 +224,30 @@ async def test_after_the_history_epoch_changes_new_messages_still_arrive(world):
     assert [f["message"]["data"]["n"] for f in after] == list(range(6, 16))
     assert after[0]["epoch"] != seen["epoch"] and after[0]["offset"] == 1
     await client.disconnect()
+
+
+async def test_a_stolen_sid_restores_nothing_for_another_client(world):
+    ident = contact_identifier(world.session)
+    browser = [(b"origin", b"https://shop.example"), (b"user-agent", b"Browser/1.0")]
+    first = CableTestClient(subprotocols=[EXT], headers=browser)
+    assert await first.connect(expect_welcome=False)
+    welcome = await first.receive()
+    await subscribe(first, ident)
+    await first.disconnect()
+    thief = CableTestClient(
+        path=f"/cable?sid={welcome['sid']}",
+        subprotocols=[EXT],
+        headers=[(b"origin", b"https://evil.example"), (b"user-agent", b"curl/8")],
+    )
+    assert await thief.connect(expect_welcome=False)
+    stolen = await thief.receive()
+    assert "restored" not in stolen and "restored_ids" not in stolen
+    assert world.session.pubsub_token not in json.dumps(stolen)
+    await thief.disconnect()
+    # The attempt spent it: the owner re-subscribes as after any lost session.
+    owner = CableTestClient(
+        path=f"/cable?sid={welcome['sid']}", subprotocols=[EXT], headers=browser
+    )
+    assert await owner.connect(expect_welcome=False)
+    assert "restored" not in await owner.receive()
+    await owner.disconnect()
