@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "axes",
+    "csp",
     "channels",
     "realtime",
     "conversations",
@@ -78,7 +81,40 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
+
+AUTHENTICATION_BACKENDS = [
+    # Counts failed admin logins and refuses them past the limit (before the real check).
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Admin login throttling: this many failures for one username from one address lock that
+# pair out for AXES_COOLOFF_TIME hours (answered 429). Addresses as the rate limits see them.
+AXES_FAILURE_LIMIT = int(os.environ.get("ADMIN_LOGIN_FAILURE_LIMIT", "5") or 5)
+AXES_COOLOFF_TIME = float(os.environ.get("ADMIN_LOGIN_COOLOFF_HOURS", "1") or 1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "conversations.api.throttling.client_address"
+AXES_RESET_ON_SUCCESS = True
+# The admin login form posts "username" whatever the user model's USERNAME_FIELD (email here).
+AXES_USERNAME_FORM_FIELD = "username"
+
+# Content-Security-Policy on every page we serve (admin, API docs): our own scripts and
+# styles only. The admin writes a few inline styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+    }
+}
 
 ROOT_URLCONF = "carbonchat.urls"
 ASGI_APPLICATION = "carbonchat.asgi.application"
@@ -241,6 +277,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Chatwoot-compatible application (agents) and client (contacts) APIs.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from drf-spectacular-sidecar's pinned copy in our static files, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # Throttle counters (and any other cache use) are shared by every process when Redis is set.

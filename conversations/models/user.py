@@ -39,7 +39,7 @@ class User(TracksChanges, AbstractBaseUser, PermissionsMixin):
     avatar_url = models.URLField(max_length=1024, blank=True)
     # The socket credential; rotated with the password so a leaked token dies with it.
     pubsub_token = models.CharField(max_length=64, unique=True, default=new_pubsub_token)
-    # The REST credential sent in the ``api_access_token`` header.
+    # The REST credential sent in the ``api_access_token`` header; rotated with the password.
     access_token = models.CharField(max_length=64, unique=True, default=new_access_token)
     is_staff = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
@@ -65,7 +65,9 @@ class User(TracksChanges, AbstractBaseUser, PermissionsMixin):
     def set_password(self, raw_password: str | None) -> None:
         super().set_password(raw_password)
         if self.pk is not None:
+            # Both credentials die with the old password: a leaked token with it.
             self.rotate_pubsub_token()
+            self.access_token = new_access_token()
 
     def rotate_pubsub_token(self) -> None:
         """Give the agent a new socket token; the old one stops authorising subscribes."""
