@@ -151,8 +151,6 @@ class Hub(LoopLocal):
             "connections": len(self._connections),
             "streams": len(self._subscribers),
             "subscriptions": sum(len(s) for s in self._subscribers.values()),
-            "bad_messages": self.bad_messages,
-            "reader_restarts": self.reader_restarts,
         }
 
     @property

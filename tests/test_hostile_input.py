@@ -228,3 +228,54 @@ def test_a_bad_trusted_proxy_setting_fails_a_system_check(settings):
 
     settings.TRUSTED_PROXIES = ["127.0.0.1", "not-a-network"]
     assert [e.id for e in check_trusted_proxies()] == ["carbonchat.E002"]
+
+
+# Bodies and paths --------------------------------------------------------------------------
+
+
+def test_a_body_over_the_upload_limit_is_a_json_413(world, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    agent = client_for(world.agent)
+    response = agent.post(url(world, "contacts"), {"name": "x" * 5000}, format="json")
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith("application/json")
+    assert "too large" in response.json()["message"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nope", "/api/v2/accounts/1/x", "/public/api/v1/x"])
+def test_unknown_api_paths_are_json_404(db, path):
+    response = APIClient().get(path)
+    assert response.status_code == 404
+    assert response.json() == {"message": "Not found.", "error": "not_found"}
+
+
+@pytest.mark.server
+@pytest.mark.redis
+def test_a_chunked_body_is_read_not_taken_for_empty(world, live_server_factory):
+    import socket
+
+    server = live_server_factory()
+    body = json.dumps({"name": "Chunky", "email": "chunky@example.test"}).encode()
+    chunks = b"".join(
+        f"{len(part):x}\r\n".encode() + part + b"\r\n" for part in (body[:10], body[10:])
+    )
+    request = (
+        (
+            f"POST /api/v1/accounts/{world.account.id}/contacts HTTP/1.1\r\n"
+            "Host: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\n"
+            f"api_access_token: {world.agent.access_token}\r\n"
+            "Transfer-Encoding: chunked\r\n\r\n"
+        ).encode()
+        + chunks
+        + b"0\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(request)
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    status = int(data.split(b" ", 2)[1])
+    assert status == 201, data
+    contact = Contact.objects.get(email="chunky@example.test")
+    assert contact.name == "Chunky"
+    assert not Contact.objects.filter(account=world.account, name="", email=None).exists()

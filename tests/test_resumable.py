@@ -10,6 +10,7 @@ import pytest
 
 from conversations import streams
 from realtime.broadcast import abroadcast
+from realtime.history.memory import PROCESS_STARTED
 from realtime.testing import CableTestClient
 
 from .audience import contact_identifier
@@ -116,15 +117,34 @@ async def test_history_from_another_epoch_or_beyond_the_limit_is_rejected(world,
 
 async def test_subscribe_with_history_since_a_time(world):
     ident = contact_identifier(world.session)
+    since = time.time()
     for n in range(1, 4):
         await send(world, n)  # before anyone listens; kept in the stream's history
     client, _ = await ext_client()
-    await subscribe(client, ident, history={"since": int(time.time()) - 60, "streams": {}})
-    # The stream's history also holds the world's conversation.created, sent before these.
-    frames = await events(client, 5)
-    assert frames[0]["message"]["event"] == "conversation.created"
-    assert [f["message"]["data"]["n"] for f in frames[1:4]] == [1, 2, 3]
-    assert frames[4]["type"] == "confirm_history"
+    await subscribe(client, ident, history={"since": since, "streams": {}})
+    frames = await events(client, 4)
+    assert [f["message"]["data"]["n"] for f in frames[:3]] == [1, 2, 3]
+    assert frames[3]["type"] == "confirm_history"
+    await client.disconnect()
+
+
+async def test_history_since_before_the_history_began_is_rejected(world, settings):
+    """A restarted history (a new process, a Redis that lost its data) keeps nothing of
+    before: a ``since`` older than its epoch is refused, never answered with a silent gap."""
+    ident = contact_identifier(world.session)
+    client, _ = await ext_client()
+    await subscribe(client, ident)
+    await client.send_raw(
+        json.dumps(
+            {
+                "command": "history",
+                "identifier": json.dumps(ident),
+                "history": {"since": PROCESS_STARTED - 1},
+            }
+        )
+    )
+    reply = await client.receive(types={"reject_history", "confirm_history"})
+    assert reply == {"identifier": json.dumps(ident), "type": "reject_history"}
     await client.disconnect()
 
 
@@ -133,6 +153,7 @@ async def test_a_session_is_restored_with_its_sid(world):
     first, welcome = await ext_client()
     await subscribe(first, ident)
     await first.disconnect()
+    away_since = time.time()
     await send(world, 6)  # missed while away
     second, restored = await ext_client(path=f"/cable?sid={welcome['sid']}")
     assert restored["restored"] is True and restored["restored_ids"] == [json.dumps(ident)]
@@ -143,7 +164,7 @@ async def test_a_session_is_restored_with_its_sid(world):
             {
                 "command": "history",
                 "identifier": json.dumps(ident),
-                "history": {"since": int(time.time()) - 5},
+                "history": {"since": away_since},
             }
         )
     )
@@ -152,9 +173,9 @@ async def test_a_session_is_restored_with_its_sid(world):
         "confirm_history"
     ):
         replayed.append(frame["message"])
-    # What the stream kept from the last 5 s, in order: the world's new conversation, the
-    # missed n=6, and n=7, already in history when it was read.
-    assert [m["data"].get("n") for m in replayed] == [None, 6, 7]
+    # What the stream kept since the client went away, in order: the missed n=6, and n=7,
+    # already in history when it was read.
+    assert [m["data"].get("n") for m in replayed] == [6, 7]
     # The live copy of n=7 is not sent again.
     assert await second.receive_nothing(0.3, ignore_events=PRESENCE)
     await second.disconnect()
@@ -193,7 +214,7 @@ async def test_malformed_history_requests_are_answered(world, request_body):
 async def test_after_the_history_epoch_changes_new_messages_still_arrive(world):
     """A replay remembers positions per epoch: a history store that restarted (Redis restart,
     flush, failover) numbers offsets from 1 again, and those must not be taken for replayed."""
-    from realtime.history.store import reset_history_store
+    from realtime.history.store import history_store, reset_history_store
 
     ident = contact_identifier(world.session)
     client, _ = await ext_client()
@@ -217,7 +238,15 @@ async def test_after_the_history_epoch_changes_new_messages_still_arrive(world):
     )
     replayed = await events(client, 5)
     assert replayed[-1]["type"] == "confirm_history"
-    reset_history_store()  # a new store: a new epoch, offsets from 1
+    # The history store loses everything (a Redis restart or flush; a new process in memory):
+    # a new epoch, offsets from 1.
+    store = history_store()
+    if hasattr(store, "redis"):
+        stream = seen["stream_id"]
+        await store.redis.delete(
+            f"{store.prefix}:epoch", f"{store.prefix}:n:{stream}", f"{store.prefix}:s:{stream}"
+        )
+    reset_history_store()
     for n in range(6, 16):
         await send(world, n)
     after = await events(client, 10)

@@ -10,13 +10,12 @@ refused.
 """
 
 import hashlib
-import uuid
 from collections.abc import Sequence
 
 from redis.exceptions import NoScriptError
 
 from ..redis_connection import RedisConnection
-from .store import Entry, HistoryStore, HistoryUnavailable
+from .store import Entry, HistoryStore, HistoryUnavailable, check_since, new_epoch
 
 # One call appends a whole batch of broadcasts. KEYS: the epoch key, then a counter key and a
 # stream key per append. ARGV: time, limit, ttl, a fresh epoch (used if none), the number of
@@ -48,7 +47,7 @@ class RedisHistoryStore(RedisConnection, HistoryStore):
 
     async def epoch(self) -> str:
         key = f"{self.prefix}:epoch"
-        await self.redis.set(key, uuid.uuid4().hex[:12], nx=True)
+        await self.redis.set(key, new_epoch(self.clock()), nx=True)
         return await self.redis.get(key)
 
     async def append(self, streams: list[str], payload: str) -> dict[str, tuple[str, int]]:
@@ -71,7 +70,7 @@ class RedisHistoryStore(RedisConnection, HistoryStore):
             repr(self.clock()),
             self.limit,
             int(self.ttl) + 1,
-            uuid.uuid4().hex[:12],
+            new_epoch(self.clock()),
             len(items),
             *(payload for _, payload in items),
             *payload_indexes,
@@ -109,5 +108,6 @@ class RedisHistoryStore(RedisConnection, HistoryStore):
         if timestamp < self.clock() - self.ttl:
             raise HistoryUnavailable("older than the history keeps")
         epoch = await self.epoch()
+        check_since(epoch, timestamp)
         entries = self._entries(await self.redis.xrange(f"{self.prefix}:s:{stream}"))
         return epoch, [e for e in entries if e.at >= timestamp]
