@@ -23,6 +23,7 @@ from channels.layers import get_channel_layer
 from . import protocol
 from .eager_writes import enable_eager_writes
 from .heap_freezer import HeapFreezer
+from .history.store import history_store
 from .lazy_autobahn_logs import enable_lazy_autobahn_logs
 from .loop_local import LoopLocal
 from .settings import realtime_settings
@@ -67,6 +68,9 @@ class Hub(LoopLocal):
         # Faults survived, for health checks and metrics.
         self.bad_messages = 0
         self.reader_restarts = 0
+        self.caught_up = 0
+        # stream -> (epoch, offset) of the last positioned broadcast this process delivered
+        self._positions: dict[str, tuple[str, int]] = {}
 
     # Connections and pings ----------------------------------------------------------------
 
@@ -141,6 +145,7 @@ class Hub(LoopLocal):
         async with self._membership:
             if self._subscribers.get(stream) is subscribers and not subscribers:
                 del self._subscribers[stream]
+                self._positions.pop(stream, None)
                 await self.layer.group_discard(group_name(stream), self._channel_name)
             if not self._subscribers:
                 self._stop_reader()
@@ -249,12 +254,69 @@ class Hub(LoopLocal):
         finally:
             del self._backlog[stream]
 
-    async def dispatch(self, message: dict[str, Any], *, sliced: bool = False) -> None:
+    async def _catch_up(self, message: dict[str, Any]) -> bool:
+        """Deliver from history what the channel layer never brought, before ``message``;
+        False when ``message`` itself was delivered so already.
+
+        Broadcasts published while the layer was re-subscribing after a Redis restart reach
+        no process (channels_redis says nothing of it), but they are in history, which the
+        publisher writes first. A stream's positions run 1, 2, 3… in an epoch, so a gap
+        between the last one delivered here and this one, or a new epoch that does not start
+        at 1, is exactly what was missed: it is read from history and sent first, in order.
+        (Two processes publishing to one stream can also deliver it out of order: the same
+        rule puts it back in order, each message once.)
+        """
+        stream, epoch, offset = message["stream"], str(message["epoch"]), message["offset"]
+        last = self._positions.get(stream)
+        if last is not None and last[0] == epoch and offset <= last[1]:
+            return False
+        self._positions[stream] = (epoch, offset)
+        if last is None:
+            return True  # the first broadcast this process sees on the stream
+        after = last[1] if last[0] == epoch else 0
+        store = history_store() if offset > after + 1 else None
+        if store is None:
+            return True
+        try:
+            missed = [e for e in await store.after(stream, epoch, after) if e.offset < offset]
+        except Exception as exc:
+            logger.error(
+                "cable hub: %d broadcasts on %s were missed and are not in history (%s)",
+                offset - after - 1,
+                stream,
+                exc,
+            )
+            return True
+        logger.warning(
+            "cable hub: %d broadcasts on %s never arrived from the channel layer; "
+            "delivered from history",
+            len(missed),
+            stream,
+        )
+        self.caught_up += len(missed)
+        for entry in missed:
+            await self.dispatch(
+                {
+                    "type": BROADCAST,
+                    "stream": stream,
+                    "payload": entry.payload,
+                    "epoch": epoch,
+                    "offset": entry.offset,
+                },
+                catch_up=False,
+            )
+        return True
+
+    async def dispatch(
+        self, message: dict[str, Any], *, sliced: bool = False, catch_up: bool = True
+    ) -> None:
         kind = message.get("type")
         subscribers = self._subscribers.get(message.get("stream", ""))
         if not subscribers:
             return
         if kind == BROADCAST:
+            if message.get("offset") is not None and catch_up and not await self._catch_up(message):
+                return  # delivered already, from history
             payload: str = message["payload"]
             exclude = message.get("exclude")
             # Extended-protocol sockets also get the message's position in its stream.

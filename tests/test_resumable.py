@@ -280,3 +280,35 @@ async def test_a_stolen_sid_restores_nothing_for_another_client(world):
     assert await owner.connect(expect_welcome=False)
     assert "restored" not in await owner.receive()
     await owner.disconnect()
+
+
+async def test_broadcasts_the_channel_layer_never_brought_are_delivered_from_history(world):
+    """After Redis comes back, what was published before the layer re-subscribed reached no
+    process, but history has it: the next broadcast on the stream brings it along, in order,
+    to plain and extended clients alike."""
+    from realtime.broadcast import encode
+    from realtime.history.store import history_store
+    from realtime.hub import Hub
+
+    stream = streams.contact_session(world.session.id)
+    plain = CableTestClient()
+    assert await plain.connect()
+    await plain.subscribe(contact_identifier(world.session))
+    ext, _ = await ext_client()
+    await subscribe(ext, contact_identifier(world.session))
+    await send(world, 1)
+    store = history_store()
+    for n in (2, 3):  # in history, but their channel-layer messages went nowhere
+        await store.append([stream], encode({"event": "message.created", "data": {"n": n}}))
+    await send(world, 4)
+    for client in (plain, ext):
+        frames = await events(client, 4)
+        assert [f["message"]["data"]["n"] for f in frames] == [1, 2, 3, 4]
+    offsets = [f["offset"] for f in frames]
+    assert offsets == list(range(offsets[0], offsets[0] + 4))
+    assert Hub.current().caught_up == 2
+    # Nothing twice: a late copy of a message already delivered from history is dropped.
+    await send(world, 5)
+    assert [f["message"]["data"]["n"] for f in await events(plain, 1)] == [5]
+    await plain.disconnect()
+    await ext.disconnect()
