@@ -11,11 +11,20 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ..access import MAX_ID
 from ..models import AccountUser, Contact, Conversation, Label, Message
 from ..models.label import TITLE_PATTERN
 
 TYPING_STATUSES = ("on", "off")
 MESSAGE_TYPES = {"incoming": Message.MessageType.INCOMING, "outgoing": Message.MessageType.OUTGOING}
+
+
+class IdField(serializers.IntegerField):
+    """An id: from 1 to the largest 64-bit id (a larger one overflows the database's query,
+    a 500 on SQLite and PostgreSQL alike)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(min_value=1, max_value=MAX_ID, **kwargs)
 
 
 # The largest attributes object (custom, additional, content attributes), as compact UTF-8
@@ -91,12 +100,12 @@ class FirstMessageSerializer(serializers.Serializer):
 
 
 class ConversationCreateSerializer(serializers.Serializer):
-    inbox_id = serializers.IntegerField(min_value=1)
-    contact_id = serializers.IntegerField(min_value=1, required=False)
+    inbox_id = IdField()
+    contact_id = IdField(required=False)
     source_id = serializers.CharField(max_length=255, required=False)
     status = serializers.ChoiceField(choices=Conversation.Status.values, required=False)
-    assignee_id = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    team_id = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    assignee_id = IdField(required=False, allow_null=True)
+    team_id = IdField(required=False, allow_null=True)
     additional_attributes = FreeformObject(required=False, default=dict)
     custom_attributes = FreeformObject(required=False, default=dict)
     message = FirstMessageSerializer(required=False)
@@ -215,8 +224,8 @@ class LabelSerializer(serializers.Serializer):
 
 
 class AssignmentSerializer(serializers.Serializer):
-    assignee_id = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-    team_id = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+    assignee_id = IdField(required=False, allow_null=True)
+    team_id = IdField(required=False, allow_null=True)
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "assignee_id" not in attrs and "team_id" not in attrs:
@@ -273,8 +282,8 @@ class AgentContactSerializer(ContactSerializer):
 
 
 class ContactMergeSerializer(serializers.Serializer):
-    base_contact_id = serializers.IntegerField(min_value=1)
-    mergee_contact_id = serializers.IntegerField(min_value=1)
+    base_contact_id = IdField()
+    mergee_contact_id = IdField()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if attrs["base_contact_id"] == attrs["mergee_contact_id"]:
@@ -285,7 +294,7 @@ class ContactMergeSerializer(serializers.Serializer):
 
 
 class AvailabilitySerializer(serializers.Serializer):
-    account_id = serializers.IntegerField(min_value=1)
+    account_id = IdField()
     availability = serializers.ChoiceField(choices=AccountUser.Availability.values)
 
 
