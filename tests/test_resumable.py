@@ -35,6 +35,12 @@ async def subscribe(client: CableTestClient, identifier: dict, **extra) -> None:
     assert reply["type"] == "confirm_subscription"
 
 
+async def ask_history(client: CableTestClient, identifier: dict, history: dict) -> None:
+    """What @anycable/web sends to catch up: the ``history`` command."""
+    frame = {"command": "history", "identifier": json.dumps(identifier), "history": history}
+    await client.send_raw(json.dumps(frame))
+
+
 async def events(client: CableTestClient, count: int) -> list[dict]:
     return [await client.receive(ignore_events=PRESENCE) for _ in range(count)]
 
@@ -72,18 +78,10 @@ async def test_history_replays_what_was_missed_in_order(world):
         await send(world, n)
     frames = await events(client, 5)
     seen = frames[1]  # the client saw up to n=2, say, and missed the rest
-    await client.send_raw(
-        json.dumps(
-            {
-                "command": "history",
-                "identifier": json.dumps(ident),
-                "history": {
-                    "streams": {
-                        seen["stream_id"]: {"epoch": seen["epoch"], "offset": seen["offset"]}
-                    }
-                },
-            }
-        )
+    await ask_history(
+        client,
+        ident,
+        {"streams": {seen["stream_id"]: {"epoch": seen["epoch"], "offset": seen["offset"]}}},
     )
     replayed = await events(client, 4)
     assert [f["message"]["data"]["n"] for f in replayed[:3]] == [3, 4, 5]
@@ -102,15 +100,7 @@ async def test_history_from_another_epoch_or_beyond_the_limit_is_rejected(world,
     frames = await events(client, 6)
     stream, epoch = frames[0]["stream_id"], frames[0]["epoch"]
     for position in ({"epoch": "another-epoch", "offset": 5}, {"epoch": epoch, "offset": 1}):
-        await client.send_raw(
-            json.dumps(
-                {
-                    "command": "history",
-                    "identifier": json.dumps(ident),
-                    "history": {"streams": {stream: position}},
-                }
-            )
-        )
+        await ask_history(client, ident, {"streams": {stream: position}})
         assert await client.receive() == {"identifier": json.dumps(ident), "type": "reject_history"}
     await client.disconnect()
 
@@ -134,15 +124,7 @@ async def test_history_since_before_the_history_began_is_rejected(world, setting
     ident = contact_identifier(world.session)
     client, _ = await ext_client()
     await subscribe(client, ident)
-    await client.send_raw(
-        json.dumps(
-            {
-                "command": "history",
-                "identifier": json.dumps(ident),
-                "history": {"since": PROCESS_STARTED - 1},
-            }
-        )
-    )
+    await ask_history(client, ident, {"since": PROCESS_STARTED - 1})
     reply = await client.receive(types={"reject_history", "confirm_history"})
     assert reply == {"identifier": json.dumps(ident), "type": "reject_history"}
     await client.disconnect()
@@ -159,15 +141,7 @@ async def test_a_session_is_restored_with_its_sid(world):
     assert restored["restored"] is True and restored["restored_ids"] == [json.dumps(ident)]
     await send(world, 7)  # live, but held until the client has caught up
     # As @anycable/web does right after a restored welcome: ask for what was missed.
-    await second.send_raw(
-        json.dumps(
-            {
-                "command": "history",
-                "identifier": json.dumps(ident),
-                "history": {"since": away_since},
-            }
-        )
-    )
+    await ask_history(second, ident, {"since": away_since})
     replayed = []
     while (frame := await second.receive(ignore_events=PRESENCE)).get("type") != (
         "confirm_history"
@@ -223,18 +197,10 @@ async def test_after_the_history_epoch_changes_new_messages_still_arrive(world):
         await send(world, n)
     frames = await events(client, 5)
     seen = frames[0]
-    await client.send_raw(
-        json.dumps(
-            {
-                "command": "history",
-                "identifier": json.dumps(ident),
-                "history": {
-                    "streams": {
-                        seen["stream_id"]: {"epoch": seen["epoch"], "offset": seen["offset"]}
-                    }
-                },
-            }
-        )
+    await ask_history(
+        client,
+        ident,
+        {"streams": {seen["stream_id"]: {"epoch": seen["epoch"], "offset": seen["offset"]}}},
     )
     replayed = await events(client, 5)
     assert replayed[-1]["type"] == "confirm_history"
