@@ -108,8 +108,8 @@ def live_server_factory(world, redis_layer):
 
     servers = []
 
-    def start(port: int | None = None):
-        server = DaphneServer(server_environment(*redis_layer), port=port).start()
+    def start(port: int | None = None, **env: str):
+        server = DaphneServer({**server_environment(*redis_layer), **env}, port=port).start()
         servers.append(server)
         return server
 
