@@ -9,7 +9,12 @@ import hmac
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Value
 
 from . import streams
 from .models import Account, AccountUser, ContactInbox, InboxMember
@@ -86,6 +91,15 @@ class AgentClaim:
     user_id: int
 
 
+@cache
+def has_is_active_field() -> bool:
+    try:
+        get_user_model()._meta.get_field("is_active")
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
 def agent_grants(claims: Sequence[AgentClaim]) -> list[AgentGrant | None]:
     """The grant for each claim (``None`` where refused), in two queries for all of them.
 
@@ -94,10 +108,13 @@ def agent_grants(claims: Sequence[AgentClaim]) -> list[AgentGrant | None]:
     """
     if not claims:
         return []
+    # A user model without an is_active field (AbstractBaseUser's is a constant True) has
+    # every user active.
+    active = "user__is_active" if has_is_active_field() else Value(True)
     rows = AccountUser.objects.filter(
         account_id__in={c.account_id for c in claims}, user_id__in={c.user_id for c in claims}
     ).values_list(
-        "account_id", "user_id", "role", "user__pubsub_token", "user__is_active", "account__status"
+        "account_id", "user_id", "role", "user__agent__pubsub_token", active, "account__status"
     )
     memberships = {(row[0], row[1]): row[2:] for row in rows}
     accepted = [claim for claim in claims if _agent_claim_holds(claim, memberships)]

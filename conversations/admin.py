@@ -7,6 +7,7 @@ from django.db import models
 from .models import (
     Account,
     AccountUser,
+    Agent,
     Contact,
     ContactInbox,
     Conversation,
@@ -26,7 +27,7 @@ URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 class AccountUserInline(admin.TabularInline):
     model = AccountUser
     extra = 0
-    autocomplete_fields = ["user"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(Account)
@@ -37,38 +38,60 @@ class AccountAdmin(admin.ModelAdmin):
     inlines = [AccountUserInline]
 
 
-@admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    ordering = ["id"]
-    list_display = ["id", "email", "name", "display_name", "is_staff", "is_active"]
-    list_filter = ["is_staff", "is_active", "account_users__account"]
-    search_fields = ["email", "name", "display_name"]
+class AgentInline(admin.StackedInline):
+    model = Agent
+    can_delete = False
+    fields = ["name", "display_name", "avatar_url"]
     formfield_overrides = URL_FIELDS
-    # Tokens are credentials: never shown in the admin (they are printed by seed_demo and
-    # returned by the API to their owner only).
-    fieldsets = [
-        (None, {"fields": ["email", "password"]}),
-        ("Profile", {"fields": ["name", "display_name", "avatar_url"]}),
-        ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser"]}),
-    ]
-    add_fieldsets = [
-        (None, {"classes": ["wide"], "fields": ["email", "name", "password1", "password2"]}),
-    ]
-    inlines = [AccountUserInline]
+
+
+@admin.register(Agent)
+class AgentAdmin(admin.ModelAdmin):
+    """Agents beside whichever user model the project has; tokens are never shown."""
+
+    list_display = ["user_id", "name", "display_name", "user", "created_at"]
+    search_fields = ["name", "display_name"]
+    list_filter = ["user__account_users__account"]
+    raw_id_fields = ["user"]
+    fields = ["user", "name", "display_name", "avatar_url", "created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at"]
+    formfield_overrides = URL_FIELDS
+
+
+if not User._meta.swapped:
+    # The standalone server's own users (a host project's users are in its own admin).
+
+    @admin.register(User)
+    class UserAdmin(BaseUserAdmin):
+        ordering = ["id"]
+        list_display = ["id", "email", "agent", "is_staff", "is_active"]
+        list_filter = ["is_staff", "is_active", "account_users__account"]
+        search_fields = ["email", "agent__name", "agent__display_name"]
+        # Tokens are credentials: never shown in the admin (seed_demo prints them, and the
+        # API returns them to their owner only).
+        fieldsets = [
+            (None, {"fields": ["email", "password"]}),
+            ("Permissions", {"fields": ["is_active", "is_staff", "is_superuser"]}),
+        ]
+        add_fieldsets = [
+            (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
+        ]
+        inlines = [AgentInline, AccountUserInline]
 
 
 @admin.register(AccountUser)
 class AccountUserAdmin(admin.ModelAdmin):
     list_display = ["id", "user", "account", "role", "availability", "auto_offline"]
     list_filter = ["account", "role", "availability", "auto_offline"]
-    search_fields = ["user__email", "user__name", "account__name"]
-    autocomplete_fields = ["user", "account"]
+    search_fields = ["user__agent__name", "user__agent__display_name", "account__name"]
+    raw_id_fields = ["user"]
+    autocomplete_fields = ["account"]
 
 
 class InboxMemberInline(admin.TabularInline):
     model = InboxMember
     extra = 0
-    autocomplete_fields = ["user"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(Inbox)
@@ -84,14 +107,15 @@ class InboxAdmin(admin.ModelAdmin):
 class InboxMemberAdmin(admin.ModelAdmin):
     list_display = ["id", "user", "inbox"]
     list_filter = ["inbox__account", "inbox"]
-    search_fields = ["user__email", "user__name", "inbox__name"]
-    autocomplete_fields = ["user", "inbox"]
+    search_fields = ["user__agent__name", "inbox__name"]
+    raw_id_fields = ["user"]
+    autocomplete_fields = ["inbox"]
 
 
 class TeamMemberInline(admin.TabularInline):
     model = TeamMember
     extra = 0
-    autocomplete_fields = ["user"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(Team)
@@ -106,7 +130,8 @@ class TeamAdmin(admin.ModelAdmin):
 class TeamMemberAdmin(admin.ModelAdmin):
     list_display = ["id", "user", "team"]
     list_filter = ["team__account", "team"]
-    autocomplete_fields = ["user", "team"]
+    raw_id_fields = ["user"]
+    autocomplete_fields = ["team"]
 
 
 class ContactInboxInline(admin.TabularInline):
@@ -151,7 +176,7 @@ class MessageInline(admin.TabularInline):
     extra = 0
     fields = ["message_type", "content", "private", "status", "sender_user", "created_at"]
     readonly_fields = ["created_at"]
-    autocomplete_fields = ["sender_user"]
+    raw_id_fields = ["sender_user"]
     show_change_link = True
 
 
@@ -172,7 +197,8 @@ class ConversationAdmin(admin.ModelAdmin):
     list_filter = ["status", "priority", "account", "inbox", "team", "labels"]
     search_fields = ["contact__name", "contact__email", "=display_id"]
     list_select_related = ["account", "inbox", "contact", "assignee", "team"]
-    autocomplete_fields = ["contact", "contact_inbox", "assignee", "team", "inbox", "labels"]
+    raw_id_fields = ["assignee"]
+    autocomplete_fields = ["contact", "contact_inbox", "team", "inbox", "labels"]
     readonly_fields = [
         "display_id",
         "created_at",
@@ -199,7 +225,8 @@ class MessageAdmin(admin.ModelAdmin):
     list_filter = ["message_type", "content_type", "private", "status", "account"]
     search_fields = ["content", "source_id"]
     list_select_related = ["conversation__contact"]
-    autocomplete_fields = ["conversation", "sender_user", "sender_contact", "inbox", "account"]
+    raw_id_fields = ["sender_user"]
+    autocomplete_fields = ["conversation", "sender_contact", "inbox", "account"]
     readonly_fields = ["created_at", "updated_at"]
 
 

@@ -11,9 +11,11 @@ class ConversationsConfig(AppConfig):
     def ready(self) -> None:
         from . import (
             checks,  # noqa: F401  (registers the project's system checks)
+            credentials,
             presence,
         )
         from .events import catalogue
 
         catalogue.connect()
+        credentials.connect()
         presence.connect()

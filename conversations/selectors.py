@@ -1,11 +1,12 @@
 """Reads: what an agent or a contact session may see. Views fetch through these only."""
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import QuerySet
 
-from .models import AccountUser, ContactInbox, Conversation, Inbox, Message, User
+from .models import AccountUser, ContactInbox, Conversation, Inbox, Message
 
 
-def account_membership(*, user: User, account_id: int) -> AccountUser | None:
+def account_membership(*, user: AbstractBaseUser, account_id: int) -> AccountUser | None:
     """The agent's membership of an active account, or None (the account then 'does not exist')."""
     return (
         AccountUser.objects.select_related("account")
@@ -28,7 +29,7 @@ def conversations_visible_to(*, membership: AccountUser) -> QuerySet[Conversatio
             account_id=membership.account_id,
             inbox__in=inboxes_visible_to(membership=membership),
         )
-        .select_related("inbox", "contact", "contact_inbox", "assignee", "team")
+        .select_related("inbox", "contact", "contact_inbox", "assignee__agent", "team")
         .prefetch_related("labels")
     )
 
@@ -64,7 +65,7 @@ def conversation_list(
 
 
 def conversation_messages(*, conversation: Conversation, for_contact: bool) -> QuerySet[Message]:
-    messages = conversation.messages.select_related("sender_user", "sender_contact")
+    messages = conversation.messages.select_related("sender_user__agent", "sender_contact")
     if for_contact:
         messages = messages.filter(private=False).exclude(message_type=Message.MessageType.ACTIVITY)
     return messages.order_by("created_at", "id")

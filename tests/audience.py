@@ -51,7 +51,7 @@ class Audience:
 def agent_identifier(user, account) -> dict[str, Any]:
     return {
         "channel": "RoomChannel",
-        "pubsub_token": user.pubsub_token,
+        "pubsub_token": user.agent.pubsub_token,
         "account_id": account.id,
         "user_id": user.id,
     }

@@ -1,10 +1,11 @@
 """Shared fixtures: a small world of two accounts, and the cable test client."""
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
-from conversations.models import Account, ContactInbox, Conversation, Inbox, User
+from conversations.models import Account, ContactInbox, Conversation, Inbox
 
 from . import factories as f
 
@@ -12,15 +13,15 @@ from . import factories as f
 @dataclass
 class World:
     account: Account
-    admin: User
-    agent: User  # member of ``inbox`` only
-    outsider: User  # agent of the account, member of ``other_inbox`` only
+    admin: Any  # users of the project's user model, each with an Agent
+    agent: Any  # member of ``inbox`` only
+    outsider: Any  # agent of the account, member of ``other_inbox`` only
     inbox: Inbox
     other_inbox: Inbox
     session: ContactInbox
     conversation: Conversation
     foreign_account: Account
-    foreign_agent: User
+    foreign_agent: Any
     foreign_session: ContactInbox
 
 

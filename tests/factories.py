@@ -3,9 +3,12 @@
 import itertools
 from typing import Any
 
+from django.contrib.auth import get_user_model
+
 from conversations.models import (
     Account,
     AccountUser,
+    Agent,
     Contact,
     ContactInbox,
     Conversation,
@@ -13,7 +16,6 @@ from conversations.models import (
     InboxMember,
     Message,
     Team,
-    User,
 )
 
 _seq = itertools.count(1)
@@ -23,14 +25,15 @@ def make_account(**kw: Any) -> Account:
     return Account.objects.create(name=kw.pop("name", f"Account {next(_seq)}"), **kw)
 
 
-def make_agent(account: Account, *, role: str = "agent", inboxes=(), **kw: Any) -> User:
+def make_agent(account: Account, *, role: str = "agent", inboxes=(), **kw: Any):
+    """A user of the project's user model, its Agent, and its membership of ``account``."""
     n = next(_seq)
-    user = User.objects.create_user(
-        kw.pop("email", f"agent{n}@example.test"),
-        "pw-not-used",
-        name=kw.pop("name", f"Agent {n}"),
-        **kw,
+    name = kw.pop("name", f"Agent {n}")
+    agent_fields = {key: kw.pop(key) for key in ("display_name", "avatar_url") if key in kw}
+    user = get_user_model().objects.create_user(
+        kw.pop("email", f"agent{n}@example.test"), "pw-not-used", **kw
     )
+    Agent.objects.create(user=user, name=name, **agent_fields)
     AccountUser.objects.create(account=account, user=user, role=role)
     for inbox in inboxes:
         InboxMember.objects.create(inbox=inbox, user=user)

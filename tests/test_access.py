@@ -14,12 +14,12 @@ def test_a_batch_of_agent_claims_takes_two_queries_and_judges_each(
     world, django_assert_num_queries
 ):
     claims = [
-        AgentClaim(world.admin.pubsub_token, world.account.id, world.admin.id),
-        AgentClaim(world.agent.pubsub_token, world.account.id, world.agent.id),
+        AgentClaim(world.admin.agent.pubsub_token, world.account.id, world.admin.id),
+        AgentClaim(world.agent.agent.pubsub_token, world.account.id, world.agent.id),
         AgentClaim("not-the-token", world.account.id, world.outsider.id),
         # a real token, claimed for the wrong account: no data crosses accounts
-        AgentClaim(world.agent.pubsub_token, world.foreign_account.id, world.agent.id),
-        AgentClaim(world.outsider.pubsub_token, world.account.id, world.outsider.id),
+        AgentClaim(world.agent.agent.pubsub_token, world.foreign_account.id, world.agent.id),
+        AgentClaim(world.outsider.agent.pubsub_token, world.account.id, world.outsider.id),
     ]
     with django_assert_num_queries(2):
         admin, agent, forged, foreign, outsider = agent_grants(claims)

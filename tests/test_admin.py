@@ -17,7 +17,7 @@ def test_every_domain_model_is_in_the_admin():
 
 @pytest.fixture
 def staff(world):
-    user = User.objects.create_superuser("lead@example.test", "pw-lead-123", name="Lead")
+    user = User.objects.create_superuser("lead@example.test", "pw-lead-123")
     client = Client()
     client.force_login(user)
     return client

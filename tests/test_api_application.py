@@ -13,7 +13,7 @@ from .audience import Audience, agent_identifier, contact_identifier
 def client_for(user) -> APIClient:
     client = APIClient()
     if user is not None:
-        client.credentials(HTTP_API_ACCESS_TOKEN=user.access_token)
+        client.credentials(HTTP_API_ACCESS_TOKEN=user.agent.access_token)
     return client
 
 
@@ -189,7 +189,7 @@ async def test_assignments(world, audience):
     await audience.expect(["agent", "admin", "contact"], "conversation.updated")
     activity = await audience.expect(["agent", "admin"], "message.created")
     assert activity["message_type"] == 2
-    assert activity["content"] == f"Assigned to John via Billing by {world.admin.name}"
+    assert activity["content"] == f"Assigned to John via Billing by {world.admin.agent.name}"
     await audience.silent(["contact"])
     cleared = await call(admin, "post", conv_url(world, "/assignments"), {"assignee_id": None})
     assert cleared.json()["meta"]["assignee"] is None

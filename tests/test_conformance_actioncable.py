@@ -19,7 +19,7 @@ def agent_params(world, user=None) -> dict:
     user = user or world.agent
     return {
         "channel": "RoomChannel",
-        "pubsub_token": user.pubsub_token,
+        "pubsub_token": user.agent.pubsub_token,
         "account_id": world.account.id,
         "user_id": user.id,
     }
@@ -53,7 +53,7 @@ async def test_subscribe_as_contact_and_agent_and_rejections(
         name="no_account",
         params={
             "channel": "RoomChannel",
-            "pubsub_token": world.agent.pubsub_token,
+            "pubsub_token": world.agent.agent.pubsub_token,
             "user_id": world.agent.id,
         },
     )

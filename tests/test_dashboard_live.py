@@ -43,8 +43,8 @@ def test_api_access_token_with_an_underscore_reaches_the_api_through_daphne(
 ):
     server = live_server_factory()
     path = f"/api/v1/accounts/{world.account.id}/conversations"
-    token = world.agent.access_token
-    other = world.admin.access_token
+    token = world.agent.agent.access_token
+    other = world.admin.agent.access_token
     assert raw_get(server.port, path, [("api_access_token", token)])[0] == 200
     assert raw_get(server.port, path, [("api-access-token", token)])[0] == 200
     assert raw_get(server.port, path, [("API_ACCESS_TOKEN", token)])[0] == 200
@@ -63,7 +63,7 @@ def test_api_access_token_with_an_underscore_reaches_the_api_through_daphne(
 def api(server, world, path: str, token: str | None = None):
     request = Request(
         f"http://127.0.0.1:{server.port}/api/v1/accounts/{world.account.id}/{path}",
-        headers={"api_access_token": token or world.agent.access_token},
+        headers={"api_access_token": token or world.agent.agent.access_token},
     )
     with urlopen(request, timeout=10) as response:
         return json.loads(response.read())
@@ -112,7 +112,7 @@ def test_chatwoots_python_sdk_authenticates_and_sets_labels(world, live_server_f
     server = live_server_factory()
     Label.objects.create(account=world.account, title="billing")
     with ChatwootClient(
-        base_url=f"http://127.0.0.1:{server.port}", api_token=world.agent.access_token
+        base_url=f"http://127.0.0.1:{server.port}", api_token=world.agent.agent.access_token
     ) as client:
         display_id = world.conversation.display_id
         conversation = client.conversations.get(
@@ -168,7 +168,7 @@ def test_the_client_generated_from_chatwoots_swagger_sets_and_lists_labels(
     Label.objects.create(account=world.account, title="vip")
     configuration = Configuration()
     configuration.host = f"http://127.0.0.1:{server.port}"
-    configuration.api_key["api_access_token"] = world.agent.access_token
+    configuration.api_key["api_access_token"] = world.agent.agent.access_token
     labels = ConversationLabelsApi(ApiClient(configuration))
     display_id = world.conversation.display_id
     added = labels.conversation_add_labels(

@@ -18,7 +18,7 @@ async def test_a_support_conversation_end_to_end(world):
     inbox = world.other_inbox  # an API inbox; world.outsider is its agent
     agent_user = world.outsider
     public, agent_api = APIClient(), APIClient()
-    agent_api.credentials(HTTP_API_ACCESS_TOKEN=agent_user.access_token)
+    agent_api.credentials(HTTP_API_ACCESS_TOKEN=agent_user.agent.access_token)
 
     async def call(client, method, path, data=None):
         response = await sync_to_async(getattr(client, method))(path, data or {}, format="json")
@@ -104,7 +104,7 @@ async def test_a_support_conversation_end_to_end(world):
     assert (event, data["message_type"], data["content"]) == (
         "message.created",
         2,
-        f"{agent_user.name} self-assigned this conversation",
+        f"{agent_user.agent.name} self-assigned this conversation",
     )
     assert (await contact_event())[0] == "conversation.updated"
     await call(agent_api, "post", f"{agent_conv}/toggle_status", {"status": "resolved"})
@@ -115,7 +115,7 @@ async def test_a_support_conversation_end_to_end(world):
     assert (await agent_event())[1]["status"] == "resolved"
     assert (await agent_event())[0] == "conversation.updated"
     assert (await agent_event())[1]["content"] == (
-        f"Conversation was marked resolved by {agent_user.name}"
+        f"Conversation was marked resolved by {agent_user.agent.name}"
     )
 
     # The contact saw no note, no assignee.changed, nothing of its own typing.

@@ -173,7 +173,7 @@ async def test_no_hostile_body_on_any_write_path_is_a_5xx(world, live_server_fac
         TRUSTED_PROXIES="127.0.0.1",
     )
     agent_paths, contact_paths = write_paths
-    token = world.admin.access_token
+    token = world.admin.agent.access_token
     failures: list[tuple[str, str, str, int]] = []
 
     @settings(

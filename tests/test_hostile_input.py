@@ -269,7 +269,7 @@ def test_a_chunked_body_is_read_not_taken_for_empty(world, live_server_factory):
         (
             f"POST /api/v1/accounts/{world.account.id}/contacts HTTP/1.1\r\n"
             "Host: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\n"
-            f"api_access_token: {world.agent.access_token}\r\n"
+            f"api_access_token: {world.agent.agent.access_token}\r\n"
             "Transfer-Encoding: chunked\r\n\r\n"
         ).encode()
         + chunks

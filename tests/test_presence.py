@@ -207,7 +207,7 @@ async def test_availability_changes_are_pushed_to_agents_and_contacts(world, qui
     await until_presence(admin, lambda d: d["contacts"])  # the contact arrived
     await until_presence(contact, lambda d: str(world.admin.id) in d["users"])
     client = APIClient()
-    client.credentials(HTTP_API_ACCESS_TOKEN=world.admin.access_token)
+    client.credentials(HTTP_API_ACCESS_TOKEN=world.admin.agent.access_token)
     response = await sync_to_async(client.post)(
         "/api/v1/profile/availability",
         {"account_id": world.account.id, "availability": "busy"},

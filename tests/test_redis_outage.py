@@ -49,7 +49,7 @@ def outage_server(private_redis):  # noqa: F811
 def test_with_redis_down_writes_answer_their_commit_and_reads_work(world, outage_server):
     server, redis = outage_server
     conversation = f"/api/v1/accounts/{world.account.id}/conversations"
-    token = world.agent.access_token
+    token = world.agent.agent.access_token
     assert call(server, "GET", conversation, token=token)[0] == 200  # warm, Redis up
     redis.kill()
 
@@ -85,7 +85,7 @@ def test_a_stalled_redis_does_not_hold_a_request(world, outage_server):
         f"/api/v1/accounts/{world.account.id}/conversations/"
         f"{world.conversation.display_id}/messages"
     )
-    token = world.agent.access_token
+    token = world.agent.agent.access_token
     assert call(server, "POST", path, {"content": "warm"}, token)[0] == 201
     # Up, but answering nothing, for as long as the request takes: without timeouts it would
     # wait for Redis for ever (the client gives up after 30 s); with them each Redis call

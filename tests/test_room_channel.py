@@ -19,7 +19,7 @@ def contact_identifier(session) -> dict:
 def agent_identifier(user, account, **overrides) -> dict:
     return {
         "channel": "RoomChannel",
-        "pubsub_token": user.pubsub_token,
+        "pubsub_token": user.agent.pubsub_token,
         "account_id": account.id,
         "user_id": user.id,
         **overrides,
@@ -79,7 +79,7 @@ async def test_refused_subscriptions_are_rejected(world, case):
     if case == "unknown-token":
         ident["pubsub_token"] = "nope"
     elif case == "other-users-token":
-        ident["pubsub_token"] = world.admin.pubsub_token
+        ident["pubsub_token"] = world.admin.agent.pubsub_token
     elif case == "foreign-account":
         ident["account_id"] = world.foreign_account.id
     elif case == "no-account-id":
@@ -91,7 +91,7 @@ async def test_refused_subscriptions_are_rejected(world, case):
     elif case == "contact-token-as-agent":
         ident["pubsub_token"] = world.session.pubsub_token
     elif case == "agent-token-as-contact":
-        ident = {"channel": "RoomChannel", "pubsub_token": world.agent.pubsub_token}
+        ident = {"channel": "RoomChannel", "pubsub_token": world.agent.agent.pubsub_token}
     elif case == "bad-account-id":
         ident["account_id"] = "1; DROP TABLE"
     elif case == "suspended-account":
@@ -150,8 +150,8 @@ async def test_reauthorize_follows_inbox_membership_changes_at_once(world):
 async def test_a_rotated_token_loses_its_live_subscription(world):
     client, _ = await subscribe(agent_identifier(world.agent, world.account))
     user = world.agent
-    user.rotate_pubsub_token()
-    await user.asave(update_fields=["pubsub_token"])
+    user.agent.rotate_tokens()
+    await user.agent.asave(update_fields=["pubsub_token", "access_token"])
     await acontrol(
         [streams.account_agents(world.account.id)], {"op": "reauthorize"}, only=f"user.{user.id}"
     )
@@ -178,8 +178,8 @@ async def test_a_token_rotated_in_the_database_cuts_only_that_agent_off(world):
     user = world.agent
 
     def rotate() -> None:  # what a password change does, through the model's signals
-        user.rotate_pubsub_token()
-        user.save(update_fields=["pubsub_token"])
+        user.agent.rotate_tokens()
+        user.agent.save()
 
     await sync_to_async(rotate)()
     assert await rotated.receive(ignore_events=frozenset({"presence.update"})) == {

@@ -3,6 +3,7 @@
 from datetime import timedelta
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -15,7 +16,7 @@ from rest_framework.views import APIView
 from .. import presence, selectors
 from ..events.formats import iso_ms
 from ..events.payloads import label_titles
-from ..models import AccountUser, Contact, ContactInbox, Conversation, Label, Message, Team, User
+from ..models import AccountUser, Contact, ContactInbox, Conversation, Label, Message, Team
 from ..services import contacts as contact_services
 from ..services import conversations as conversation_services
 from ..services import labels as label_services
@@ -77,11 +78,11 @@ class AgentAPIView(APIView):
     def get_contact(self, contact_id: int) -> Contact:
         return get_object_or_404(Contact, account_id=self.account_id, pk=contact_id)
 
-    def account_user(self, user_id: int | None, field: str) -> User | None:
+    def account_user(self, user_id: int | None, field: str) -> AbstractBaseUser | None:
         if user_id is None:
             return None
         member = (
-            AccountUser.objects.select_related("user")
+            AccountUser.objects.select_related("user__agent")
             .filter(account_id=self.account_id, user_id=user_id)
             .first()
         )
@@ -263,7 +264,8 @@ class MessageDetailView(AgentAPIView):
     def get_message(self, display_id: int, message_id: int) -> tuple[Conversation, Message]:
         conversation = self.get_conversation(display_id)
         message = get_object_or_404(
-            conversation.messages.select_related("sender_user", "sender_contact"), pk=message_id
+            conversation.messages.select_related("sender_user__agent", "sender_contact"),
+            pk=message_id,
         )
         return conversation, message
 

@@ -11,17 +11,18 @@ arrive with different values the request is refused: neither is trusted over the
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
-from ..models import User
+from ..models import Agent
 from . import schema  # noqa: F401  (registers the OpenAPI description of this scheme)
 
 HEADER = "HTTP_API_ACCESS_TOKEN"
 
 
 class AccessTokenAuthentication(authentication.BaseAuthentication):
-    def authenticate(self, request: Request) -> tuple[User, None] | None:
+    def authenticate(self, request: Request) -> tuple[AbstractBaseUser, None] | None:
         token = request.META.get(HEADER)
         if not token:
             raise exceptions.NotAuthenticated(
@@ -32,10 +33,11 @@ class AccessTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "api_access_token and api-access-token disagree; send one."
             )
-        user = User.objects.filter(access_token=token, is_active=True).first()
-        if user is None:
+        agent = Agent.objects.select_related("user").filter(access_token=token).first()
+        if agent is None or not getattr(agent.user, "is_active", True):
             raise exceptions.AuthenticationFailed("Invalid access token.")
-        return user, None
+        agent.user.agent = agent  # one query: the user comes with its agent
+        return agent.user, None
 
     def authenticate_header(self, request: Any) -> str:
         # Makes DRF answer 401 (with WWW-Authenticate) rather than 403.

@@ -20,7 +20,7 @@ def conversation_body(conversation: Conversation) -> dict[str, Any]:
     body = {**conversation_payload(conversation), "account_id": conversation.account_id}
     last_public = (
         conversation.messages.exclude(message_type=Message.MessageType.ACTIVITY)
-        .select_related("sender_user", "sender_contact")
+        .select_related("sender_user__agent", "sender_contact")
         .order_by("-created_at", "-id")
         .first()
     )

@@ -2,18 +2,19 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from ..models import (
     Account,
     AccountUser,
+    Agent,
     Contact,
     ContactInbox,
     Conversation,
     Inbox,
     InboxMember,
-    User,
 )
 from ..models.tokens import new_access_token, new_pubsub_token, token_digest
 
@@ -52,27 +53,34 @@ def bench_world(*, sockets: int, streams: int, run: str) -> BenchWorld:
     when a stream has a single socket). Users are bulk-created with unusable passwords: hashing
     thousands of passwords would dominate the set-up.
     """
+    User = get_user_model()  # the standalone server's (email) user model
     per_stream = max(sockets // streams, 1)
     account = Account.objects.create(name=f"Cable Bench {run}")
     admin = User.objects.create(
-        email=f"bench-admin-{run}@bench.invalid", name="Bench Admin", password=make_password(None)
+        email=f"bench-admin-{run}@bench.invalid", password=make_password(None)
     )
+    admin_agent = Agent.objects.create(user=admin, name="Bench Admin")
     AccountUser.objects.create(account=account, user=admin, role="administrator")
     inboxes = Inbox.objects.bulk_create(
         Inbox(account=account, name=f"Bench {n}", channel_type=Inbox.ChannelType.API)
         for n in range(streams)
     )
     agents_per_stream = per_stream - 1 if per_stream > 1 else 1
+    unusable = make_password(None)
     users = User.objects.bulk_create(
-        User(
-            email=f"bench-{run}-{n}@bench.invalid",
+        User(email=f"bench-{run}-{n}@bench.invalid", password=unusable)
+        for n in range(streams * agents_per_stream)
+    )
+    agents_of_users = Agent.objects.bulk_create(
+        Agent(
+            user=u,
             name=f"Agent {n}",
-            password=make_password(None),
             pubsub_token=new_pubsub_token(),
             access_token=new_access_token(),
         )
-        for n in range(streams * agents_per_stream)
+        for n, u in enumerate(users)
     )
+    tokens_of = {agent.user_id: agent.pubsub_token for agent in agents_of_users}
     AccountUser.objects.bulk_create(AccountUser(account=account, user=u) for u in users)
     InboxMember.objects.bulk_create(
         InboxMember(inbox=inboxes[n // agents_per_stream], user=u) for n, u in enumerate(users)
@@ -95,7 +103,7 @@ def bench_world(*, sockets: int, streams: int, run: str) -> BenchWorld:
             _identifier(
                 {
                     "channel": "RoomChannel",
-                    "pubsub_token": u.pubsub_token,
+                    "pubsub_token": tokens_of[u.id],
                     "account_id": account.id,
                     "user_id": u.id,
                 }
@@ -109,4 +117,4 @@ def bench_world(*, sockets: int, streams: int, run: str) -> BenchWorld:
         result.append(
             Stream(inbox.id, conversation.pk, conversation.display_id, session.id, identifiers)
         )
-    return BenchWorld(account_id=account.id, admin_token=admin.access_token, streams=result)
+    return BenchWorld(account_id=account.id, admin_token=admin_agent.access_token, streams=result)

@@ -41,7 +41,6 @@ from ..models import (
     Message,
     Team,
     TeamMember,
-    User,
 )
 from ..signals import contact_merged, typing_changed
 from . import names, recipients
@@ -172,7 +171,7 @@ def message_events(
     first_reply: bool = False,
 ) -> list[Event]:
     message = (
-        Message.objects.select_related("conversation", "sender_user", "sender_contact")
+        Message.objects.select_related("conversation", "sender_user__agent", "sender_contact")
         .filter(pk=message_id)
         .first()
     )
@@ -198,7 +197,7 @@ def message_events(
 def typing_toggled(
     sender: Any,
     conversation: Conversation,
-    typist: User | Contact,
+    typist: Any,
     on: bool,
     is_private: bool = False,
     **kwargs: Any,
@@ -206,13 +205,11 @@ def typing_toggled(
     send_after_commit(partial(typing_events, conversation.pk, typist, on, is_private))
 
 
-def typing_events(
-    conversation_id: int, typist: User | Contact, on: bool, is_private: bool
-) -> list[Event]:
+def typing_events(conversation_id: int, typist: Any, on: bool, is_private: bool) -> list[Event]:
     conversation = load_conversation(conversation_id)
     if conversation is None:
         return []
-    is_agent = isinstance(typist, User)
+    is_agent = not isinstance(typist, Contact)  # a user of the project's user model
     data = {
         "conversation": conversation_payload(conversation),
         "user": user_payload(typist, conversation.account_id)
@@ -335,19 +332,6 @@ def account_user_saved(
         after_commit(presence.availability_changed, instance)
 
 
-def user_saved(
-    sender: Any, instance: User, created: bool, raw: bool = False, **kwargs: Any
-) -> None:
-    if raw or created:
-        return
-    if instance.changed_fields() & {"pubsub_token", "is_active"}:
-        accounts = AccountUser.objects.filter(user_id=instance.pk).values_list(
-            "account_id", flat=True
-        )
-        reauthorize_agent(instance.pk, list(accounts))
-    instance.mark_saved()
-
-
 def account_saved(
     sender: Any, instance: Account, created: bool, raw: bool = False, **kwargs: Any
 ) -> None:
@@ -380,5 +364,4 @@ def connect() -> None:
         post_delete.connect(
             membership_changed, sender=model, dispatch_uid=f"events.{model.__name__}.deleted"
         )
-    post_save.connect(user_saved, sender=User, dispatch_uid="events.user")
     post_save.connect(account_saved, sender=Account, dispatch_uid="events.account")

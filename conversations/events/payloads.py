@@ -11,7 +11,10 @@ listed in ``docs/events.md``: wherever a ``pubsub_token`` would appear its value
 
 from typing import Any
 
-from ..models import Contact, ContactInbox, Conversation, Message, Team, User
+from django.contrib.auth.base_user import AbstractBaseUser
+
+from ..models import Contact, ContactInbox, Conversation, Message, Team
+from ..models.agent import agent_of
 from ..presence import agent_status
 from .formats import epoch, epoch_float, iso_ms
 
@@ -37,16 +40,18 @@ def contact_payload(contact: Contact) -> dict[str, Any]:
     }
 
 
-def user_payload(user: User, account_id: int) -> dict[str, Any]:
+def user_payload(user: AbstractBaseUser, account_id: int) -> dict[str, Any]:
+    """An agent: ``id`` is the user's primary key, the rest is its ``Agent``."""
+    agent = agent_of(user)
     return {
-        "id": user.id,
-        "name": user.name,
-        "available_name": user.available_name,
-        "avatar_url": user.avatar_url or "",
+        "id": user.pk,
+        "name": agent.name,
+        "available_name": agent.available_name,
+        "avatar_url": agent.avatar_url or "",
         "type": "user",
         # The same status presence.update reports (connected, chosen availability, auto_offline).
-        "availability_status": agent_status(user.id, account_id),
-        "thumbnail": user.avatar_url or "",
+        "availability_status": agent_status(user.pk, account_id),
+        "thumbnail": agent.avatar_url or "",
     }
 
 
@@ -115,7 +120,7 @@ def last_visible_message(conversation: Conversation) -> Message | None:
     return (
         conversation.messages.filter(private=False)
         .exclude(message_type=Message.MessageType.ACTIVITY)
-        .select_related("sender_user", "sender_contact")
+        .select_related("sender_user__agent", "sender_contact")
         .order_by("-created_at", "-id")
         .first()
     )
@@ -176,7 +181,9 @@ def conversation_payload(conversation: Conversation) -> dict[str, Any]:
 def load_conversation(conversation_id: int) -> Conversation | None:
     """The conversation as committed, with everything its payload shows, in one query."""
     return (
-        Conversation.objects.select_related("inbox", "contact", "contact_inbox", "assignee", "team")
+        Conversation.objects.select_related(
+            "inbox", "contact", "contact_inbox", "assignee__agent", "team"
+        )
         .prefetch_related("labels")
         .filter(pk=conversation_id)
         .first()

@@ -14,8 +14,11 @@ class Migration(migrations.Migration):
 
     initial = True
 
+    # The user model may be the host project's (conversations.User is then swapped out and
+    # gets no table): these models' user foreign keys wait for it.
     dependencies = [
         ('auth', '0012_alter_user_first_name_max_length'),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -56,6 +59,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['id'],
+                'swappable': 'AUTH_USER_MODEL',
             },
             managers=[
                 ('objects', conversations.models.user.UserManager()),

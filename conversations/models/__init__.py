@@ -1,6 +1,7 @@
 """The domain model, one module per concept."""
 
 from .account import Account, AccountUser
+from .agent import Agent
 from .contact import Contact, ContactInbox
 from .conversation import Conversation
 from .inbox import Inbox, InboxMember
@@ -12,6 +13,7 @@ from .user import User
 __all__ = [
     "Account",
     "AccountUser",
+    "Agent",
     "Contact",
     "ContactInbox",
     "Conversation",

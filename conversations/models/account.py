@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from .agent import agent_of
 from .tracking import TracksChanges
 
 
@@ -89,3 +90,9 @@ class AccountUser(TracksChanges):
     @property
     def is_administrator(self) -> bool:
         return self.role == self.Role.ADMINISTRATOR
+
+    def save(self, *args, **kwargs) -> None:
+        # A member of an account is an agent: it has a name, an avatar and tokens to show.
+        if self._state.adding:
+            agent_of(self.user)
+        super().save(*args, **kwargs)

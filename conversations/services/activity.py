@@ -5,7 +5,10 @@ an actor is known (an API call), as Chatwoot writes them only with a current use
 are Chatwoot's English ones (``conversations.activity.*``).
 """
 
-from ..models import Contact, Conversation, Message, Team, User
+from django.contrib.auth.base_user import AbstractBaseUser
+
+from ..models import Contact, Conversation, Message, Team
+from ..models.agent import agent_of
 
 STATUS_TEXT = {
     Conversation.Status.RESOLVED: "Conversation was marked resolved by {name}",
@@ -25,11 +28,13 @@ def activity_create(*, conversation: Conversation, content: str) -> Message:
     )
 
 
-def actor_name(actor: User | Contact) -> str:
-    return actor.name if isinstance(actor, User) else (actor.name or "Contact").capitalize()
+def actor_name(actor: AbstractBaseUser | Contact) -> str:
+    if isinstance(actor, Contact):
+        return (actor.name or "Contact").capitalize()
+    return agent_of(actor).name
 
 
-def status_activity(*, conversation: Conversation, actor: User | Contact) -> None:
+def status_activity(*, conversation: Conversation, actor: AbstractBaseUser | Contact) -> None:
     if isinstance(actor, Contact):
         if conversation.status != Conversation.Status.RESOLVED:
             return
@@ -40,49 +45,56 @@ def status_activity(*, conversation: Conversation, actor: User | Contact) -> Non
 
 
 def priority_activity(
-    *, conversation: Conversation, actor: User, before: str | None, after: str | None
+    *, conversation: Conversation, actor: AbstractBaseUser, before: str | None, after: str | None
 ) -> None:
     if before and after:
-        text = f"{actor.name} changed the priority from {before} to {after}"
+        text = f"{actor_name(actor)} changed the priority from {before} to {after}"
     elif after:
-        text = f"{actor.name} set the priority to {after}"
+        text = f"{actor_name(actor)} set the priority to {after}"
     elif before:
-        text = f"{actor.name} removed the priority"
+        text = f"{actor_name(actor)} removed the priority"
     else:
         return
     activity_create(conversation=conversation, content=text)
 
 
-def assignee_activity(*, conversation: Conversation, actor: User) -> None:
+def assignee_activity(*, conversation: Conversation, actor: AbstractBaseUser) -> None:
     assignee = conversation.assignee
     if assignee is None:
-        text = f"Conversation unassigned by {actor.name}"
+        text = f"Conversation unassigned by {actor_name(actor)}"
     elif assignee.pk == actor.pk:
-        text = f"{actor.name} self-assigned this conversation"
+        text = f"{actor_name(actor)} self-assigned this conversation"
     else:
-        text = f"Assigned to {assignee.name} by {actor.name}"
+        text = f"Assigned to {actor_name(assignee)} by {actor_name(actor)}"
     activity_create(conversation=conversation, content=text)
 
 
 def team_activity(
-    *, conversation: Conversation, actor: User, previous: Team | None, with_assignee: bool
+    *,
+    conversation: Conversation,
+    actor: AbstractBaseUser,
+    previous: Team | None,
+    with_assignee: bool,
 ) -> None:
     team = conversation.team
     if team is None:
-        text = f"Unassigned from {previous.name if previous else ''} by {actor.name}"
+        text = f"Unassigned from {previous.name if previous else ''} by {actor_name(actor)}"
     elif with_assignee and conversation.assignee is not None:
-        text = f"Assigned to {conversation.assignee.name} via {team.name} by {actor.name}"
+        assignee = actor_name(conversation.assignee)
+        text = f"Assigned to {assignee} via {team.name} by {actor_name(actor)}"
     else:
-        text = f"Assigned to {team.name} by {actor.name}"
+        text = f"Assigned to {team.name} by {actor_name(actor)}"
     activity_create(conversation=conversation, content=text)
 
 
 def labels_activity(
-    *, conversation: Conversation, actor: User, added: list[str], removed: list[str]
+    *, conversation: Conversation, actor: AbstractBaseUser, added: list[str], removed: list[str]
 ) -> None:
     if added:
-        activity_create(conversation=conversation, content=f"{actor.name} added {', '.join(added)}")
+        activity_create(
+            conversation=conversation, content=f"{actor_name(actor)} added {', '.join(added)}"
+        )
     if removed:
         activity_create(
-            conversation=conversation, content=f"{actor.name} removed {', '.join(removed)}"
+            conversation=conversation, content=f"{actor_name(actor)} removed {', '.join(removed)}"
         )

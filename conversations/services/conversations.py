@@ -4,10 +4,11 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from ..models import Contact, ContactInbox, Conversation, Inbox, Label, Message, Team, User
+from ..models import Contact, ContactInbox, Conversation, Inbox, Label, Message, Team
 from ..signals import typing_changed
 from . import activity
 
@@ -19,7 +20,7 @@ def conversation_create(
     *,
     inbox: Inbox,
     contact_inbox: ContactInbox,
-    assignee: User | None = None,
+    assignee: AbstractBaseUser | None = None,
     team: Team | None = None,
     status: str = Conversation.Status.OPEN,
     additional_attributes: dict[str, Any] | None = None,
@@ -44,7 +45,7 @@ def conversation_toggle_status(
     conversation: Conversation,
     status: str | None = None,
     snoozed_until: datetime | None = None,
-    actor: User | Contact | None = None,
+    actor: AbstractBaseUser | Contact | None = None,
 ) -> None:
     """Set ``status``; without one, open becomes resolved and anything else becomes open.
 
@@ -68,7 +69,7 @@ def conversation_toggle_status(
 
 @transaction.atomic
 def conversation_toggle_priority(
-    *, conversation: Conversation, priority: str | None, actor: User | None = None
+    *, conversation: Conversation, priority: str | None, actor: AbstractBaseUser | None = None
 ) -> None:
     """Set the priority (low, medium, high, urgent) or clear it with None."""
     before = conversation.priority
@@ -84,9 +85,9 @@ def conversation_toggle_priority(
 def conversation_assign(
     *,
     conversation: Conversation,
-    assignee: User | None = UNSET,
+    assignee: AbstractBaseUser | None = UNSET,
     team: Team | None = UNSET,
-    actor: User | None = None,
+    actor: AbstractBaseUser | None = None,
 ) -> None:
     """Assign an agent and/or a team; ``None`` clears, leaving one out keeps it."""
     previous_assignee, previous_team = conversation.assignee_id, conversation.team
@@ -111,7 +112,7 @@ def conversation_assign(
 
 @transaction.atomic
 def conversation_labels_set(
-    *, conversation: Conversation, labels: Iterable[Label], actor: User | None = None
+    *, conversation: Conversation, labels: Iterable[Label], actor: AbstractBaseUser | None = None
 ) -> list[str]:
     """Replace the conversation's labels (Chatwoot's ``update_labels``); returns the titles."""
     labels = list(labels)
@@ -175,7 +176,11 @@ def conversation_update_attributes(
 
 
 def conversation_toggle_typing(
-    *, conversation: Conversation, typist: User | Contact, on: bool, is_private: bool = False
+    *,
+    conversation: Conversation,
+    typist: AbstractBaseUser | Contact,
+    on: bool,
+    is_private: bool = False,
 ) -> None:
     """Tell the others in the conversation that ``typist`` started or stopped typing."""
     typing_changed.send(
@@ -189,7 +194,7 @@ def conversation_toggle_typing(
 
 @transaction.atomic
 def conversation_mark_seen_by_agent(
-    *, conversation: Conversation, agent: User | None = None
+    *, conversation: Conversation, agent: AbstractBaseUser | None = None
 ) -> None:
     """The agents read the conversation; the assignee's own read is remembered too."""
     now = timezone.now()

@@ -2,9 +2,10 @@
 
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
-from ..models import Contact, Conversation, Message, User
+from ..models import Contact, Conversation, Message
 from . import activity
 
 DELETED_CONTENT = "This message was deleted"
@@ -16,7 +17,7 @@ def message_create(
     conversation: Conversation,
     content: str | None,
     message_type: int,
-    sender: User | Contact | None = None,
+    sender: AbstractBaseUser | Contact | None = None,
     private: bool = False,
     content_type: str = Message.ContentType.TEXT,
     content_attributes: dict[str, Any] | None = None,
@@ -35,7 +36,7 @@ def message_create(
         content_attributes=content_attributes or {},
         additional_attributes=additional_attributes or {},
         source_id=source_id,
-        sender_user=sender if isinstance(sender, User) else None,
+        sender_user=sender if sender is not None and not isinstance(sender, Contact) else None,
         sender_contact=sender if isinstance(sender, Contact) else None,
     )
     # Not stored: returned in the event so the sender's client can match its optimistic copy.

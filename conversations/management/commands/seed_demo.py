@@ -3,12 +3,14 @@
 import json
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from conversations.models import (
     Account,
     AccountUser,
+    Agent,
     Contact,
     ContactInbox,
     Conversation,
@@ -16,7 +18,6 @@ from conversations.models import (
     InboxMember,
     Label,
     Message,
-    User,
 )
 
 DEMO_PASSWORD = "carbonchat-demo"
@@ -53,6 +54,7 @@ class Command(BaseCommand):
         )
 
     def seed(self) -> dict[str, Any]:
+        User = get_user_model()  # the standalone server's (email) user model
         account, _ = Account.objects.get_or_create(name="Demo Account")
         agents = []
         for email, name, role, superuser in (
@@ -62,8 +64,9 @@ class Command(BaseCommand):
             user = User.objects.filter(email=email).first()
             if user is None:
                 user = User.objects.create_user(
-                    email, DEMO_PASSWORD, name=name, is_staff=superuser, is_superuser=superuser
+                    email, DEMO_PASSWORD, is_staff=superuser, is_superuser=superuser
                 )
+                Agent.objects.create(user=user, name=name)
             AccountUser.objects.get_or_create(account=account, user=user, defaults={"role": role})
             agents.append((user, role))
         web, _ = Inbox.objects.get_or_create(
@@ -90,8 +93,8 @@ class Command(BaseCommand):
                     "email": user.email,
                     "role": role,
                     "password": DEMO_PASSWORD,
-                    "access_token": user.access_token,
-                    "pubsub_token": user.pubsub_token,
+                    "access_token": user.agent.access_token,
+                    "pubsub_token": user.agent.pubsub_token,
                 }
                 for user, role in agents
             ],
