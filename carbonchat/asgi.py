@@ -13,20 +13,9 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carbonchat.settings")
 django_asgi_app = get_asgi_application()
 
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from django.urls import path  # noqa: E402
+from conversations.asgi import carbonchat  # noqa: E402
 
-from conversations.snooze import reopen_due_snoozes  # noqa: E402
-from realtime.connection import CableConnection  # noqa: E402
-
-application = reopen_due_snoozes(
-    ProtocolTypeRouter(
-        {
-            "http": django_asgi_app,
-            "websocket": URLRouter([path("cable", CableConnection.as_asgi())]),
-        }
-    )
-)
+application = carbonchat(django_asgi_app)
 
 # Everything alive now (Django, the apps, the URL resolver: hundreds of thousands of objects)
 # lives as long as the process. Frozen, full collections stop re-scanning it: measured on a

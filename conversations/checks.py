@@ -4,7 +4,7 @@ import ipaddress
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=False)
@@ -39,3 +39,58 @@ def check_trusted_proxies(app_configs: Any = None, **kwargs: Any) -> list[Error]
                 )
             )
     return errors
+
+
+ROOM_CHANNEL = "conversations.room_channel.RoomChannel"
+
+
+@register()
+def check_integration(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """carbonchat.E003 to E005, W001 and W002: what a project adding CarbonChat must also have."""
+    messages: list[CheckMessage] = []
+    apps = set(settings.INSTALLED_APPS)
+    for needed in ("realtime", "rest_framework", "channels"):
+        if needed not in apps:
+            messages.append(
+                Error(
+                    f"'conversations' needs {needed!r} in INSTALLED_APPS.",
+                    hint="See docs/integrate.md for the apps and settings to add.",
+                    id="carbonchat.E003",
+                )
+            )
+    channels = (getattr(settings, "REALTIME", {}) or {}).get("CHANNELS", {})
+    if channels.get("RoomChannel") != ROOM_CHANNEL:
+        messages.append(
+            Error(
+                "REALTIME['CHANNELS'] does not register RoomChannel: Chatwoot's clients "
+                "subscribe to it and every subscribe would be rejected.",
+                hint=f'REALTIME = {{"CHANNELS": {{"RoomChannel": "{ROOM_CHANNEL}"}}}}',
+                id="carbonchat.E004",
+            )
+        )
+    if not getattr(settings, "CHANNEL_LAYERS", None):
+        messages.append(
+            Error(
+                "CHANNEL_LAYERS is not set: events cannot reach /cable.",
+                hint="An InMemoryChannelLayer for one process, RedisPubSubChannelLayer for more.",
+                id="carbonchat.E005",
+            )
+        )
+    headers = (getattr(settings, "REALTIME", {}) or {}).get("UNDERSCORE_HEADERS", ())
+    if "api_access_token" not in headers:
+        messages.append(
+            Warning(
+                "daphne drops the api_access_token header Chatwoot's clients and SDKs send.",
+                hint='Add "UNDERSCORE_HEADERS": ("api_access_token",) to REALTIME.',
+                id="carbonchat.W001",
+            )
+        )
+    if "conversations.api.middleware.ChunkedBodyMiddleware" not in settings.MIDDLEWARE:
+        messages.append(
+            Warning(
+                "Chunked request bodies (Node streams, Go, httpx generators) read as empty.",
+                hint="Add conversations.api.middleware.ChunkedBodyMiddleware to MIDDLEWARE.",
+                id="carbonchat.W002",
+            )
+        )
+    return messages

@@ -13,49 +13,21 @@ layer gets plain concurrent ``group_send`` calls.
 """
 
 import asyncio
-import hashlib
 from typing import Any
 
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from redis.exceptions import NoScriptError
 
-from .redis_connection import RedisConnection
 from .settings import realtime_settings
 
 _PUBSUB_LAYER = "channels_redis.pubsub.RedisPubSubChannelLayer"
 
 
-# KEYS: the channels; ARGV: the messages, in the same order.
-PUBLISH_ALL = """
-for i = 1, #KEYS do
-  redis.call('PUBLISH', KEYS[i], ARGV[i])
-end
-return #KEYS
-"""
-PUBLISH_ALL_SHA = hashlib.sha1(PUBLISH_ALL.encode()).hexdigest()
+_publishers: dict[str, Any] = {}
 
 
-class _ScriptedPublisher(RedisConnection):
-    def __init__(self, url: str, prefix: str) -> None:
-        super().__init__("publish", url=url)
-        self.channel_prefix = f"{prefix}__group__"
-
-    async def publish(self, layer: Any, messages: list[tuple[str, dict[str, Any]]]) -> None:
-        channels = [self.channel_prefix + group for group, _ in messages]
-        payloads = [layer.serialize(message) for _, message in messages]
-        try:
-            await self.redis.evalsha(PUBLISH_ALL_SHA, len(channels), *channels, *payloads)
-        except NoScriptError:  # a new (or flushed) Redis: load the script once, again
-            await self.redis.script_load(PUBLISH_ALL)
-            await self.redis.evalsha(PUBLISH_ALL_SHA, len(channels), *channels, *payloads)
-
-
-_publishers: dict[str, _ScriptedPublisher | None] = {}
-
-
-def _direct_publisher(alias: str) -> _ScriptedPublisher | None:
+def _direct_publisher(alias: str) -> Any:
     """The direct publisher for layer ``alias``, or None when the layer is not one it
     knows how to address (another backend, several Redis hosts)."""
     if alias not in _publishers:
@@ -66,9 +38,13 @@ def _direct_publisher(alias: str) -> _ScriptedPublisher | None:
         host = hosts[0] if len(hosts) == 1 else None
         url = host.get("address") if isinstance(host, dict) else host
         suitable = config.get("BACKEND") == _PUBSUB_LAYER and isinstance(url, str)
-        _publishers[alias] = (
-            _ScriptedPublisher(url, options.get("prefix", "asgi")) if suitable else None
-        )
+        if suitable:
+            # Only a project with channels_redis (the redis extra) gets here.
+            from .redis_publisher import ScriptedPublisher
+
+            _publishers[alias] = ScriptedPublisher(url, options.get("prefix", "asgi"))
+        else:
+            _publishers[alias] = None
     return _publishers[alias]
 
 

@@ -1,0 +1,1 @@
+"""The CarbonChat Django project: settings, ASGI routing and URLs."""

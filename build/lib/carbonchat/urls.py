@@ -1,0 +1,18 @@
+"""CarbonChat URLs: the admin and the REST API (``/cable`` is routed in ``asgi.py``)."""
+
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from conversations.api import errors
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("conversations.api.urls")),
+    # Last: any other API path is a JSON 404, in debug mode too, never an HTML page.
+    re_path(r"^(?:public/)?api/(?P<path>.*)$", errors.unknown_api_path),
+]
+
+# JSON, not HTML, for errors on API paths (conversations/api/errors.py).
+handler400 = "conversations.api.errors.bad_request"
+handler404 = "conversations.api.errors.not_found"
+handler500 = "conversations.api.errors.server_error"

@@ -1,0 +1,1 @@
+"""CarbonChat's domain: accounts, agents, inboxes, contacts, conversations and messages."""

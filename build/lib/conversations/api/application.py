@@ -1,0 +1,503 @@
+"""The application API (agents): ``/api/v1/accounts/{account_id}/…``. Views stay thin."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import presence, selectors
+from ..events.formats import iso_ms
+from ..events.payloads import label_titles
+from ..models import AccountUser, Contact, ContactInbox, Conversation, Label, Message, Team
+from ..services import contacts as contact_services
+from ..services import conversations as conversation_services
+from ..services import labels as label_services
+from ..services import messages as message_services
+from . import serializers as inputs
+from .authentication import AccessTokenAuthentication
+from .pagination import page_of
+from .params import query_int
+from .representations import (
+    contact_body,
+    conversation_body,
+    label_body,
+    message_body,
+    messages_meta,
+)
+from .schema import document
+
+
+def validated(
+    serializer_class: type[serializers.Serializer], data: Any, **context: Any
+) -> dict[str, Any]:
+    """The request body, validated: a bad field raises a 400 that names it."""
+    serializer = serializer_class(data=data, context=context)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class AgentAPIView(APIView):
+    """Authenticated by ``api_access_token``; the agent must belong to the path's account.
+
+    Anything outside the agent's reach is a 404, indistinguishable from a missing thing.
+    """
+
+    authentication_classes = [AccessTokenAuthentication]
+    membership: AccountUser
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        membership = selectors.account_membership(
+            user=request.user, account_id=kwargs["account_id"]
+        )
+        if membership is None:
+            raise NotFound()
+        self.membership = membership
+
+    @property
+    def account_id(self) -> int:
+        return self.membership.account_id
+
+    def require_administrator(self) -> None:
+        if not self.membership.is_administrator:
+            raise PermissionDenied("Only administrators of the account may do this.")
+
+    def get_conversation(self, display_id: int) -> Conversation:
+        return get_object_or_404(
+            selectors.conversations_visible_to(membership=self.membership), display_id=display_id
+        )
+
+    def get_contact(self, contact_id: int) -> Contact:
+        return get_object_or_404(Contact, account_id=self.account_id, pk=contact_id)
+
+    def account_user(self, user_id: int | None, field: str) -> AbstractBaseUser | None:
+        if user_id is None:
+            return None
+        member = (
+            AccountUser.objects.select_related("user__agent")
+            .filter(account_id=self.account_id, user_id=user_id)
+            .first()
+        )
+        if member is None:
+            raise serializers.ValidationError({field: ["No such agent in this account."]})
+        return member.user
+
+    def account_team(self, team_id: int | None, field: str = "team_id") -> Team | None:
+        if team_id is None:
+            return None
+        team = Team.objects.filter(account_id=self.account_id, pk=team_id).first()
+        if team is None:
+            raise serializers.ValidationError({field: ["No such team in this account."]})
+        return team
+
+
+class ConversationListView(AgentAPIView):
+    @document(None, "conversations_list")
+    def get(self, request: Request, account_id: int) -> Response:
+        params = request.query_params
+        inbox_id = query_int(params.get("inbox_id"), "inbox_id")
+        team_id = query_int(params.get("team_id"), "team_id")
+        updated_within = query_int(params.get("updated_within"), "updated_within", minimum=0)
+        labels = params.getlist("labels[]") or params.getlist("labels")
+        status_filter = params.get("status")
+        if status_filter and status_filter not in [*Conversation.Status.values, "all"]:
+            raise serializers.ValidationError({"status": [f"Unknown status {status_filter!r}."]})
+        assignee = params.get("assignee_type")
+        if assignee and assignee not in {"me", "unassigned", "assigned", "all"}:
+            raise serializers.ValidationError({"assignee_type": [f"Unknown value {assignee!r}."]})
+        conversations = selectors.conversation_list(
+            membership=self.membership,
+            status=status_filter or "open",
+            inbox_id=inbox_id,
+            team_id=team_id,
+            assignee=assignee,
+            labels=[label.lower() for label in labels],
+        )
+        if updated_within is not None:
+            # A reconnecting dashboard: everything changed while it was away, unpaged.
+            since = timezone.now() - timedelta(seconds=updated_within)
+            page = list(conversations.filter(updated_at__gt=since))
+            meta = {"all_count": len(page), "current_page": 1, "page_size": len(page)}
+        else:
+            page, meta = page_of(conversations, params.get("page"))
+        return Response({"data": {"meta": meta, "payload": [conversation_body(c) for c in page]}})
+
+    @document(inputs.ConversationCreateSerializer, "conversations_create")
+    def post(self, request: Request, account_id: int) -> Response:
+        data = validated(inputs.ConversationCreateSerializer, request.data)
+        inbox = (
+            selectors.inboxes_visible_to(membership=self.membership)
+            .filter(pk=data["inbox_id"])
+            .first()
+        )
+        if inbox is None:
+            raise serializers.ValidationError({"inbox_id": ["No such inbox."]})
+        assignee = self.account_user(data.get("assignee_id"), "assignee_id")
+        team = self.account_team(data.get("team_id"))
+        with transaction.atomic():
+            session = self._session(inbox, data)
+            conversation = conversation_services.conversation_create(
+                inbox=inbox,
+                contact_inbox=session,
+                assignee=assignee,
+                team=team,
+                status=data.get("status", Conversation.Status.OPEN),
+                additional_attributes=data["additional_attributes"],
+                custom_attributes=data["custom_attributes"],
+            )
+            if "message" in data:
+                message_services.message_create(
+                    conversation=conversation,
+                    content=data["message"]["content"],
+                    message_type=Message.MessageType.OUTGOING,
+                    sender=request.user,
+                )
+        conversation = self.get_conversation(conversation.display_id)
+        return Response(conversation_body(conversation), status=status.HTTP_201_CREATED)
+
+    def _session(self, inbox, data: dict[str, Any]) -> ContactInbox:
+        if "source_id" in data:
+            session = ContactInbox.objects.filter(inbox=inbox, source_id=data["source_id"]).first()
+            if session is None or (
+                "contact_id" in data and session.contact_id != data["contact_id"]
+            ):
+                raise serializers.ValidationError({"source_id": ["No such contact session."]})
+            return session
+        contact = Contact.objects.filter(account_id=self.account_id, pk=data["contact_id"]).first()
+        if contact is None:
+            raise serializers.ValidationError({"contact_id": ["No such contact."]})
+        session = ContactInbox.objects.filter(inbox=inbox, contact=contact).first()
+        return session or contact_services.contact_session_create(contact=contact, inbox=inbox)
+
+
+class ConversationDetailView(AgentAPIView):
+    @document(None, "conversations_show")
+    def get(self, request: Request, account_id: int, display_id: int) -> Response:
+        return Response(conversation_body(self.get_conversation(display_id)))
+
+    @document(inputs.ConversationUpdateSerializer, "conversations_update")
+    def patch(self, request: Request, account_id: int, display_id: int) -> Response:
+        conversation = self.get_conversation(display_id)
+        data = validated(inputs.ConversationUpdateSerializer, request.data)
+        conversation_services.conversation_toggle_priority(
+            conversation=conversation, priority=data["priority"], actor=request.user
+        )
+        return Response(conversation_body(self.get_conversation(display_id)))
+
+
+class TogglePriorityView(AgentAPIView):
+    @document(inputs.PrioritySerializer, "conversations_toggle_priority")
+    def post(self, request: Request, account_id: int, display_id: int) -> Response:
+        conversation = self.get_conversation(display_id)
+        data = validated(inputs.PrioritySerializer, request.data)
+        conversation_services.conversation_toggle_priority(
+            conversation=conversation, priority=data["priority"], actor=request.user
+        )
+        return Response({})
+
+
+class ConversationLabelsView(AgentAPIView):
+    @document(None, "conversation_labels_list")
+    def get(self, request: Request, account_id: int, display_id: int) -> Response:
+        return Response({"payload": label_titles(self.get_conversation(display_id))})
+
+    @document(inputs.LabelsSerializer, "conversation_labels_set")
+    def post(self, request: Request, account_id: int, display_id: int) -> Response:
+        conversation = self.get_conversation(display_id)
+        data = validated(inputs.LabelsSerializer, request.data, account_id=self.account_id)
+        titles = conversation_services.conversation_labels_set(
+            conversation=conversation, labels=data["labels"], actor=request.user
+        )
+        return Response({"payload": titles})
+
+
+class MessageListView(AgentAPIView):
+    @document(None, "messages_list")
+    def get(self, request: Request, account_id: int, display_id: int) -> Response:
+        conversation = self.get_conversation(display_id)
+        params = request.query_params
+        messages = selectors.conversation_messages_page(
+            conversation=conversation,
+            for_contact=False,
+            before=query_int(params.get("before"), "before"),
+            after=query_int(params.get("after"), "after", minimum=0),
+        )
+        return Response(
+            {
+                "meta": messages_meta(conversation),
+                "payload": [message_body(m, conversation) for m in messages],
+            }
+        )
+
+    @document(inputs.MessageCreateSerializer, "messages_create")
+    def post(self, request: Request, account_id: int, display_id: int) -> Response:
+        conversation = self.get_conversation(display_id)
+        data = validated(inputs.MessageCreateSerializer, request.data)
+        message_type = inputs.MESSAGE_TYPES[data["message_type"]]
+        sender = (
+            request.user if message_type == Message.MessageType.OUTGOING else (conversation.contact)
+        )
+        message = message_services.message_create(
+            conversation=conversation,
+            content=data["content"],
+            message_type=message_type,
+            sender=sender,
+            private=data["private"],
+            content_type=data["content_type"],
+            content_attributes=data["content_attributes"],
+            echo_id=data["echo_id"],
+        )
+        return Response(
+            message_body(message, conversation, data["echo_id"]), status=status.HTTP_201_CREATED
+        )
+
+
+class MessageDetailView(AgentAPIView):
+    def get_message(self, display_id: int, message_id: int) -> tuple[Conversation, Message]:
+        conversation = self.get_conversation(display_id)
+        message = get_object_or_404(
+            conversation.messages.select_related("sender_user__agent", "sender_contact"),
+            pk=message_id,
+        )
+        return conversation, message
+
+    @document(inputs.MessageUpdateSerializer, "messages_update")
+    def patch(
+        self, request: Request, account_id: int, display_id: int, message_id: int
+    ) -> Response:
+        conversation, message = self.get_message(display_id, message_id)
+        data = validated(inputs.MessageUpdateSerializer, request.data)
+        message = message_services.message_update(message=message, **data)
+        return Response(message_body(message, conversation))
+
+    @document(None, "messages_delete")
+    def delete(
+        self, request: Request, account_id: int, display_id: int, message_id: int
+    ) -> Response:
+        conversation, message = self.get_message(display_id, message_id)
+        message = message_services.message_delete(message=message)
+        return Response(message_body(message, conversation))
+
+
+class ToggleStatusView(AgentAPIView):
+    @document(inputs.ToggleStatusSerializer, "conversations_toggle_status")
+    def post(self, request: Request, account_id: int, display_id: int) -> Response:
+        conversation = self.get_conversation(display_id)
+        data = validated(inputs.ToggleStatusSerializer, request.data)
+        conversation_services.conversation_toggle_status(
+            conversation=conversation,
+            status=data.get("status"),
+            snoozed_until=data.get("snoozed_until"),
+            actor=request.user,
+        )
+        return Response(
+            {
+                "meta": {},
+                "payload": {
+                    "success": True,
+                    "current_status": conversation.status,
+                    "conversation_id": conversation.display_id,
+                    "snoozed_until": iso_ms(conversation.snoozed_until),
+                },
+            }
+        )
+
+
+class AssignmentView(AgentAPIView):
+    @document(inputs.AssignmentSerializer, "conversations_assign")
+    def post(self, request: Request, account_id: int, display_id: int) -> Response:
+        conversation = self.get_conversation(display_id)
+        data = validated(inputs.AssignmentSerializer, request.data)
+        changes: dict[str, Any] = {}
+        if "assignee_id" in data:
+            changes["assignee"] = self.account_user(data["assignee_id"], "assignee_id")
+        if "team_id" in data:
+            changes["team"] = self.account_team(data["team_id"])
+        conversation_services.conversation_assign(
+            conversation=conversation, actor=request.user, **changes
+        )
+        conversation = self.get_conversation(display_id)
+        return Response(conversation_body(conversation))
+
+
+class TypingView(AgentAPIView):
+    @document(inputs.TypingSerializer, "conversations_toggle_typing_status")
+    def post(self, request: Request, account_id: int, display_id: int) -> Response:
+        conversation = self.get_conversation(display_id)
+        data = validated(inputs.TypingSerializer, request.data)
+        conversation_services.conversation_toggle_typing(
+            conversation=conversation,
+            typist=request.user,
+            on=data["typing_status"] == "on",
+            is_private=data["is_private"],
+        )
+        return Response(status=status.HTTP_200_OK, data={})
+
+
+class UpdateLastSeenView(AgentAPIView):
+    @document(None, "conversations_update_last_seen")
+    def post(self, request: Request, account_id: int, display_id: int) -> Response:
+        conversation = self.get_conversation(display_id)
+        conversation_services.conversation_mark_seen_by_agent(
+            conversation=conversation, agent=request.user
+        )
+        return Response(
+            {"agent_last_seen_at": conversation_body(conversation)["agent_last_seen_at"]}
+        )
+
+
+class ContactListView(AgentAPIView):
+    @document(None, "contacts_list")
+    def get(self, request: Request, account_id: int) -> Response:
+        contacts = Contact.objects.filter(account_id=self.account_id).order_by("id")
+        page, meta = page_of(contacts, request.query_params.get("page"))
+        return Response({"meta": meta, "payload": [contact_body(c) for c in page]})
+
+    @document(inputs.AgentContactSerializer, "contacts_create")
+    def post(self, request: Request, account_id: int) -> Response:
+        data = validated(inputs.AgentContactSerializer, request.data, account_id=self.account_id)
+        contact = save_contact(
+            lambda: contact_services.contact_create(account=self.membership.account, **data)
+        )
+        return Response({"payload": contact_body(contact)}, status=status.HTTP_201_CREATED)
+
+
+class ContactDetailView(AgentAPIView):
+    @document(None, "contacts_show")
+    def get(self, request: Request, account_id: int, contact_id: int) -> Response:
+        return Response({"payload": contact_body(self.get_contact(contact_id))})
+
+    @document(inputs.AgentContactSerializer, "contacts_update")
+    def patch(self, request: Request, account_id: int, contact_id: int) -> Response:
+        contact = self.get_contact(contact_id)
+        data = validated(
+            inputs.AgentContactSerializer, request.data, account_id=self.account_id, contact=contact
+        )
+        contact = save_contact(lambda: contact_services.contact_update(contact=contact, **data))
+        return Response({"payload": contact_body(contact)})
+
+    @document(None, "contacts_delete")
+    def delete(self, request: Request, account_id: int, contact_id: int) -> Response:
+        # As Chatwoot's policy: deleting a contact deletes its conversations in every inbox,
+        # so only administrators may; and never while the contact is online.
+        self.require_administrator()
+        contact = self.get_contact(contact_id)
+        if presence.contact_online(contact.pk, self.account_id):
+            return Response(
+                {
+                    "message": "The contact is online; it cannot be deleted now.",
+                    "error": "contact_online",
+                },
+                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+            )
+        contact_services.contact_delete(contact=contact)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ContactLabelsView(AgentAPIView):
+    @document(None, "contact_labels_list")
+    def get(self, request: Request, account_id: int, contact_id: int) -> Response:
+        return Response({"payload": label_titles(self.get_contact(contact_id))})
+
+    @document(inputs.LabelsSerializer, "contact_labels_set")
+    def post(self, request: Request, account_id: int, contact_id: int) -> Response:
+        contact = self.get_contact(contact_id)
+        data = validated(inputs.LabelsSerializer, request.data, account_id=self.account_id)
+        titles = label_services.contact_labels_set(contact=contact, labels=data["labels"])
+        return Response({"payload": titles})
+
+
+class LabelListView(AgentAPIView):
+    @document(None, "labels_list")
+    def get(self, request: Request, account_id: int) -> Response:
+        labels = Label.objects.filter(account_id=self.account_id)
+        return Response({"payload": [label_body(label) for label in labels]})
+
+    @document(inputs.LabelSerializer, "labels_create")
+    def post(self, request: Request, account_id: int) -> Response:
+        self.require_administrator()
+        data = validated(inputs.LabelSerializer, request.data, account_id=self.account_id)
+        label = save_unique(
+            lambda: label_services.label_create(account=self.membership.account, **data), "title"
+        )
+        return Response(label_body(label))
+
+
+class LabelDetailView(AgentAPIView):
+    def get_label(self, label_id: int) -> Label:
+        return get_object_or_404(Label, account_id=self.account_id, pk=label_id)
+
+    @document(None, "labels_show")
+    def get(self, request: Request, account_id: int, label_id: int) -> Response:
+        return Response(label_body(self.get_label(label_id)))
+
+    @document(inputs.LabelSerializer, "labels_update")
+    def patch(self, request: Request, account_id: int, label_id: int) -> Response:
+        self.require_administrator()
+        label = self.get_label(label_id)
+        serializer = inputs.LabelSerializer(
+            data=request.data, partial=True, context={"account_id": self.account_id, "label": label}
+        )
+        serializer.is_valid(raise_exception=True)
+        label = save_unique(
+            lambda: label_services.label_update(label=label, **serializer.validated_data), "title"
+        )
+        return Response(label_body(label))
+
+    @document(inputs.LabelSerializer, "labels_replace")
+    def put(self, request: Request, account_id: int, label_id: int) -> Response:
+        return self.patch(request, account_id, label_id)
+
+    @document(None, "labels_delete")
+    def delete(self, request: Request, account_id: int, label_id: int) -> Response:
+        self.require_administrator()
+        label_services.label_delete(label=self.get_label(label_id))
+        return Response(status=status.HTTP_200_OK, data={})
+
+
+class CacheKeysView(AgentAPIView):
+    """What a reconnecting dashboard compares with its cached labels, inboxes and teams."""
+
+    @document(None, "account_cache_keys")
+    def get(self, request: Request, account_id: int) -> Response:
+        self.membership.account.refresh_from_db()
+        response = Response({"cache_keys": self.membership.account.cache_keys()})
+        response["Cache-Control"] = "private, max-age=10, stale-while-revalidate=300"
+        return response
+
+
+class ContactMergeView(AgentAPIView):
+    @document(inputs.ContactMergeSerializer, "contacts_merge")
+    def post(self, request: Request, account_id: int) -> Response:
+        self.require_administrator()  # the mergee is deleted: as deleting, administrators only
+        data = validated(inputs.ContactMergeSerializer, request.data)
+        contacts = Contact.objects.filter(account_id=self.account_id)
+        base = contacts.filter(pk=data["base_contact_id"]).first()
+        mergee = contacts.filter(pk=data["mergee_contact_id"]).first()
+        if base is None:
+            raise serializers.ValidationError({"base_contact_id": ["No such contact."]})
+        if mergee is None:
+            raise serializers.ValidationError({"mergee_contact_id": ["No such contact."]})
+        base = contact_services.contact_merge(base=base, mergee=mergee)
+        base.refresh_from_db()
+        return Response(contact_body(base))
+
+
+def save_unique(save, field: str, message: str = "Already exists."):
+    """Run a write; a uniqueness race lost to another request is a 400, not a 500."""
+    try:
+        return save()
+    except IntegrityError:
+        raise serializers.ValidationError({field: [message]}) from None
+
+
+def save_contact(save):
+    return save_unique(save, "email", "A contact with this email or identifier already exists.")

@@ -1,0 +1,103 @@
+"""Response bodies. Agents see the event payload shapes; contacts a narrower view."""
+
+from typing import Any
+
+from ..events.formats import epoch, iso_ms
+from ..events.payloads import (
+    contact_payload,
+    conversation_payload,
+    label_titles,
+    message_payload,
+    user_payload,
+)
+from ..models import Contact, ContactInbox, Conversation, Label, Message
+from ..selectors import conversation_messages
+
+
+def conversation_body(conversation: Conversation) -> dict[str, Any]:
+    """The push data plus what Chatwoot's REST view adds or sends differently
+    (``api/v1/conversations/partials/_conversation.json.jbuilder``)."""
+    body = {**conversation_payload(conversation), "account_id": conversation.account_id}
+    last_public = (
+        conversation.messages.exclude(message_type=Message.MessageType.ACTIVITY)
+        .select_related("sender_user__agent", "sender_contact")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    body.update(
+        {
+            "muted": conversation.contact.blocked,
+            "assignee_last_seen_at": epoch(conversation.assignee_last_seen_at),
+            # Seconds here, unlike the push data.
+            "first_reply_created_at": epoch(conversation.first_reply_created_at),
+            "last_non_activity_message": (
+                message_payload(last_public, conversation=conversation) if last_public else None
+            ),
+            "meta": {**body["meta"], "channel": conversation.inbox.channel_type},
+        }
+    )
+    return body
+
+
+def messages_meta(conversation: Conversation) -> dict[str, Any]:
+    """The ``meta`` of a conversation's message list, for agents."""
+    meta: dict[str, Any] = {
+        "labels": label_titles(conversation),
+        "additional_attributes": conversation.additional_attributes or {},
+        "contact": contact_body(conversation.contact),
+        "agent_last_seen_at": iso_ms(conversation.agent_last_seen_at),
+        "assignee_last_seen_at": iso_ms(conversation.assignee_last_seen_at),
+    }
+    if conversation.assignee is not None:
+        meta["assignee"] = user_payload(conversation.assignee, conversation.account_id)
+    return meta
+
+
+def label_body(label: Label) -> dict[str, Any]:
+    return {
+        "id": label.id,
+        "title": label.title,
+        "description": label.description,
+        "color": label.color,
+        "show_on_sidebar": label.show_on_sidebar,
+    }
+
+
+def message_body(
+    message: Message, conversation: Conversation, echo_id: str | None = None
+) -> dict[str, Any]:
+    return message_payload(message, conversation=conversation, echo_id=echo_id)
+
+
+def contact_body(contact: Contact) -> dict[str, Any]:
+    return {**contact_payload(contact), "account_id": contact.account_id}
+
+
+def public_contact_body(session: ContactInbox) -> dict[str, Any]:
+    """The only response that carries a socket token: the contact's own, to the contact."""
+    contact = session.contact
+    return {
+        "id": contact.id,
+        "source_id": session.source_id,
+        "pubsub_token": session.pubsub_token,
+        "name": contact.name,
+        "email": contact.email,
+        "phone_number": contact.phone_number,
+    }
+
+
+def public_conversation_body(conversation: Conversation) -> dict[str, Any]:
+    messages = conversation_messages(conversation=conversation, for_contact=True)
+    return {
+        "id": conversation.display_id,
+        "inbox_id": conversation.inbox_id,
+        "status": conversation.status,
+        "contact_last_seen_at": epoch(conversation.contact_last_seen_at),
+        "agent_last_seen_at": epoch(conversation.agent_last_seen_at),
+        "messages": [message_payload(m, conversation=conversation) for m in messages],
+        "contact": {
+            "id": conversation.contact_id,
+            "name": conversation.contact.name,
+            "email": conversation.contact.email,
+        },
+    }

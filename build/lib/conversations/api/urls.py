@@ -1,0 +1,46 @@
+"""Chatwoot's API paths."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from . import application as app
+from . import profile, public
+
+ACCOUNT = "api/v1/accounts/<int:account_id>/"
+CONVERSATION = ACCOUNT + "conversations/<int:display_id>/"
+PUBLIC = "public/api/v1/inboxes/<str:inbox_identifier>/"
+PUBLIC_CONTACT = PUBLIC + "contacts/<str:source_id>/"
+PUBLIC_CONVERSATION = PUBLIC_CONTACT + "conversations/<int:display_id>/"
+
+urlpatterns = [
+    path(ACCOUNT + "conversations", app.ConversationListView.as_view()),
+    path(CONVERSATION[:-1], app.ConversationDetailView.as_view()),
+    path(CONVERSATION + "messages", app.MessageListView.as_view()),
+    path(CONVERSATION + "messages/<int:message_id>", app.MessageDetailView.as_view()),
+    path(CONVERSATION + "toggle_status", app.ToggleStatusView.as_view()),
+    path(CONVERSATION + "assignments", app.AssignmentView.as_view()),
+    path(CONVERSATION + "toggle_typing_status", app.TypingView.as_view()),
+    path(CONVERSATION + "update_last_seen", app.UpdateLastSeenView.as_view()),
+    path(CONVERSATION + "toggle_priority", app.TogglePriorityView.as_view()),
+    path(CONVERSATION + "labels", app.ConversationLabelsView.as_view()),
+    path(ACCOUNT + "contacts", app.ContactListView.as_view()),
+    path(ACCOUNT + "contacts/<int:contact_id>", app.ContactDetailView.as_view()),
+    path(ACCOUNT + "contacts/<int:contact_id>/labels", app.ContactLabelsView.as_view()),
+    path(ACCOUNT + "labels", app.LabelListView.as_view()),
+    path(ACCOUNT + "labels/<int:label_id>", app.LabelDetailView.as_view()),
+    path(ACCOUNT[:-1] + "/cache_keys", app.CacheKeysView.as_view()),
+    path(ACCOUNT + "actions/contact_merge", app.ContactMergeView.as_view()),
+    path("api/v1/profile/availability", profile.AvailabilityView.as_view()),
+    path(PUBLIC + "contacts", public.PublicContactCreateView.as_view()),
+    path(PUBLIC_CONTACT[:-1], public.PublicContactDetailView.as_view()),
+    path(PUBLIC_CONTACT + "conversations", public.PublicConversationListView.as_view()),
+    path(PUBLIC_CONVERSATION[:-1], public.PublicConversationDetailView.as_view()),
+    path(PUBLIC_CONVERSATION + "messages", public.PublicMessageListView.as_view()),
+    path(PUBLIC_CONVERSATION + "toggle_typing", public.PublicTypingView.as_view()),
+    path(PUBLIC_CONVERSATION + "update_last_seen", public.PublicUpdateLastSeenView.as_view()),
+    path(PUBLIC_CONVERSATION + "toggle_status", public.PublicToggleStatusView.as_view()),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The split view serves its start-up script as a file: no inline script, so the page
+    # runs under a Content-Security-Policy of 'self'.
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+]

@@ -1,0 +1,27 @@
+"""The domain model, one module per concept."""
+
+from .account import Account, AccountUser
+from .agent import Agent
+from .contact import Contact, ContactInbox
+from .conversation import Conversation
+from .inbox import Inbox, InboxMember
+from .label import Label
+from .message import Message
+from .team import Team, TeamMember
+from .user import User
+
+__all__ = [
+    "Account",
+    "AccountUser",
+    "Agent",
+    "Contact",
+    "ContactInbox",
+    "Conversation",
+    "Inbox",
+    "InboxMember",
+    "Label",
+    "Message",
+    "Team",
+    "TeamMember",
+    "User",
+]

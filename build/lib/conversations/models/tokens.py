@@ -1,0 +1,24 @@
+"""Secret tokens for sockets and the API, from the operating system's secure random source."""
+
+import hashlib
+import secrets
+
+
+def new_pubsub_token() -> str:
+    """A socket token: 192 random bits, URL-safe, never derived from anything guessable."""
+    return secrets.token_urlsafe(24)
+
+
+def new_access_token() -> str:
+    """An API access token for the ``api_access_token`` header."""
+    return secrets.token_urlsafe(32)
+
+
+def new_inbox_identifier() -> str:
+    """The public identifier of an inbox in client API paths."""
+    return secrets.token_urlsafe(18)
+
+
+def token_digest(token: str) -> str:
+    """SHA-256 of a token: what lookups index, so lookup timing says nothing of the token."""
+    return hashlib.sha256(token.encode()).hexdigest()

@@ -1,0 +1,119 @@
+"""Services that write messages."""
+
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+
+from ..models import Contact, Conversation, Message
+from . import activity
+
+DELETED_CONTENT = "This message was deleted"
+
+
+@transaction.atomic
+def message_create(
+    *,
+    conversation: Conversation,
+    content: str | None,
+    message_type: int,
+    sender: AbstractBaseUser | Contact | None = None,
+    private: bool = False,
+    content_type: str = Message.ContentType.TEXT,
+    content_attributes: dict[str, Any] | None = None,
+    additional_attributes: dict[str, Any] | None = None,
+    source_id: str | None = None,
+    echo_id: str | None = None,
+) -> Message:
+    message = Message(
+        conversation=conversation,
+        account_id=conversation.account_id,
+        inbox_id=conversation.inbox_id,
+        content=content,
+        message_type=message_type,
+        private=private,
+        content_type=content_type,
+        content_attributes=content_attributes or {},
+        additional_attributes=additional_attributes or {},
+        source_id=source_id,
+        sender_user=sender if sender is not None and not isinstance(sender, Contact) else None,
+        sender_contact=sender if isinstance(sender, Contact) else None,
+    )
+    # Not stored: returned in the event so the sender's client can match its optimistic copy.
+    message.echo_id = echo_id
+    first_reply = is_first_reply(message)
+    message.is_first_reply = first_reply  # the catalogue sends first.reply.created with it
+    message.save()
+    conversation_after_message(conversation=conversation, message=message, first_reply=first_reply)
+    return message
+
+
+def is_human_reply(message: Message) -> bool:
+    """An agent's public answer to the contact (not a note, an activity or automation)."""
+    return (
+        message.message_type == Message.MessageType.OUTGOING
+        and message.sender_user_id is not None
+        and not message.private
+        and not message.content_attributes.get("automation_rule_id")
+        and not message.additional_attributes.get("campaign_id")
+    )
+
+
+def is_first_reply(message: Message) -> bool:
+    return is_human_reply(message) and message.conversation.first_reply_created_at is None
+
+
+def conversation_after_message(
+    *, conversation: Conversation, message: Message, first_reply: bool
+) -> None:
+    """What a new message means for its conversation, as in Chatwoot's Message callbacks.
+
+    A contact writing reopens a resolved or snoozed conversation (not a muted one) and starts
+    the wait for an answer; an agent's public reply ends the wait, and the first one is
+    remembered as the first reply.
+    """
+    conversation.refresh_from_db()
+    reopen = (
+        message.message_type == Message.MessageType.INCOMING
+        and conversation.status in {Conversation.Status.RESOLVED, Conversation.Status.SNOOZED}
+        and not conversation.contact.blocked
+    )
+    if reopen:
+        conversation.status = Conversation.Status.OPEN
+    if first_reply:
+        conversation.first_reply_created_at = message.created_at
+    if is_human_reply(message):
+        conversation.waiting_since = None
+    elif message.message_type == Message.MessageType.INCOMING and not conversation.waiting_since:
+        conversation.waiting_since = message.created_at
+    if conversation.changed_fields():
+        conversation.save()
+    if reopen:
+        activity.activity_create(conversation=conversation, content=activity.SYSTEM_REOPENED)
+
+
+@transaction.atomic
+def message_update(
+    *,
+    message: Message,
+    content: str | None = None,
+    content_attributes: dict[str, Any] | None = None,
+    status: str | None = None,
+) -> Message:
+    if content is not None:
+        message.content = content
+    if content_attributes is not None:
+        message.content_attributes = {**message.content_attributes, **content_attributes}
+    if status is not None:
+        message.status = status
+    message.save()
+    return message
+
+
+@transaction.atomic
+def message_delete(*, message: Message) -> Message:
+    """Soft delete: the content is replaced and marked, and clients see ``message.updated``."""
+    message.content = DELETED_CONTENT
+    message.content_attributes = {**message.content_attributes, "deleted": True}
+    message.save()
+    return message
