@@ -1,9 +1,9 @@
 """Reads: what an agent or a contact session may see. Views fetch through these only."""
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from .models import AccountUser, ContactInbox, Conversation, Inbox, Message
+from .models import AccountUser, Contact, ContactInbox, Conversation, Inbox, Message
 
 
 def account_membership(*, user: AbstractBaseUser, account_id: int) -> AccountUser | None:
@@ -42,6 +42,7 @@ def conversation_list(
     team_id: int | None = None,
     assignee: str | None = None,
     labels: list[str] | None = None,
+    query: str = "",
 ) -> QuerySet[Conversation]:
     """``assignee``: ``me``, ``unassigned``, ``assigned``, or omitted for all; ``labels``:
     conversations that have any of these label titles."""
@@ -55,6 +56,17 @@ def conversation_list(
     if labels:
         tagged = Conversation.labels.through.objects.filter(label__title__in=labels)
         conversations = conversations.filter(pk__in=tagged.values("conversation_id"))
+    if query:
+        # As Chatwoot's q: the contact's name, email or phone number, or a message's text.
+        matching = Message.objects.filter(
+            account_id=membership.account_id, content__icontains=query
+        ).values("conversation_id")
+        conversations = conversations.filter(
+            Q(contact__name__icontains=query)
+            | Q(contact__email__icontains=query)
+            | Q(contact__phone_number__icontains=query)
+            | Q(pk__in=matching)
+        )
     if assignee == "me":
         conversations = conversations.filter(assignee_id=membership.user_id)
     elif assignee == "unassigned":
@@ -69,6 +81,30 @@ def conversation_messages(*, conversation: Conversation, for_contact: bool) -> Q
     if for_contact:
         messages = messages.filter(private=False).exclude(message_type=Message.MessageType.ACTIVITY)
     return messages.order_by("created_at", "id")
+
+
+def conversation_counts(conversations: QuerySet[Conversation], *, user_id: int) -> dict[str, int]:
+    """Mine, assigned, unassigned and all of ``conversations``, in one query."""
+    counts = conversations.order_by().aggregate(
+        all_count=Count("pk"),
+        mine_count=Count("pk", filter=Q(assignee_id=user_id)),
+        unassigned_count=Count("pk", filter=Q(assignee__isnull=True)),
+    )
+    counts["assigned_count"] = counts["all_count"] - counts["unassigned_count"]
+    return counts
+
+
+def contact_search(*, account_id: int, query: str) -> QuerySet[Contact]:
+    return (
+        Contact.objects.filter(account_id=account_id)
+        .filter(
+            Q(name__icontains=query)
+            | Q(email__icontains=query)
+            | Q(phone_number__icontains=query)
+            | Q(identifier__icontains=query)
+        )
+        .order_by("id")
+    )
 
 
 # Chatwoot's message pages: the latest 20; 20 before an id; up to 100 after one.

@@ -96,7 +96,15 @@ def test_conversation_list_filters_and_pages(world):
         f.make_conversation(world.session, status="pending")
     admin = client_for(world.admin)
     body = admin.get(url(world, "conversations?status=pending&page=2")).json()["data"]
-    assert body["meta"] == {"all_count": 30, "current_page": 2, "page_size": 25}
+    assert body["meta"] == {
+        "all_count": 30,
+        "current_page": 2,
+        "page_size": 25,
+        # Chatwoot's tabs: Mine / Unassigned / All (and assigned), over the same filters.
+        "mine_count": 0,
+        "assigned_count": 0,
+        "unassigned_count": 30,
+    }
     assert len(body["payload"]) == 5 and {c["status"] for c in body["payload"]} == {"pending"}
     mine = admin.get(url(world, "conversations?assignee_type=me&status=all")).json()["data"]
     assert mine["payload"] == []
@@ -374,7 +382,15 @@ def test_set_availability(world):
         {"account_id": world.account.id, "availability": "busy"},
         format="json",
     )
-    assert response.json() == {"account_id": world.account.id, "availability": "busy"}
+    # Chatwoot answers with the agent's profile, the chosen availability in each account.
+    [membership] = response.json()["accounts"]
+    assert (membership["id"], membership["availability"]) == (world.account.id, "busy")
+    wrapped = agent.post(  # as Chatwoot's dashboard and apps send it
+        "/api/v1/profile/availability",
+        {"profile": {"account_id": world.account.id, "availability": "offline"}},
+        format="json",
+    )
+    assert wrapped.json()["accounts"][0]["availability"] == "offline"
     bad = agent.post(
         "/api/v1/profile/availability",
         {"account_id": world.account.id, "availability": "asleep"},

@@ -99,35 +99,59 @@ class AgentAPIView(APIView):
         return team
 
 
+class ConversationFilters:
+    """The list filters Chatwoot's clients send, read strictly (a bad one is a 400)."""
+
+    def __init__(self, view: "AgentAPIView", params: Any) -> None:
+        self.inbox_id = query_int(params.get("inbox_id"), "inbox_id")
+        self.team_id = query_int(params.get("team_id"), "team_id")
+        self.labels = [
+            label.lower() for label in params.getlist("labels[]") or params.getlist("labels")
+        ]
+        self.query = (params.get("q") or "").strip()[:200]
+        self.status = params.get("status") or "open"
+        if self.status not in [*Conversation.Status.values, "all"]:
+            raise serializers.ValidationError({"status": [f"Unknown status {self.status!r}."]})
+        self.assignee = params.get("assignee_type")
+        if self.assignee and self.assignee not in {"me", "unassigned", "assigned", "all"}:
+            raise serializers.ValidationError(
+                {"assignee_type": [f"Unknown value {self.assignee!r}."]}
+            )
+        self.membership = view.membership
+
+    def conversations(self, *, assignee: str | None) -> Any:
+        return selectors.conversation_list(
+            membership=self.membership,
+            status=self.status,
+            inbox_id=self.inbox_id,
+            team_id=self.team_id,
+            assignee=assignee,
+            labels=self.labels,
+            query=self.query,
+        )
+
+    def counts(self) -> dict[str, int]:
+        """The Mine / Unassigned / All tabs: every filter but the assignee's."""
+        return selectors.conversation_counts(
+            self.conversations(assignee=None), user_id=self.membership.user_id
+        )
+
+
 class ConversationListView(AgentAPIView):
     @document(None, "conversations_list")
     def get(self, request: Request, account_id: int) -> Response:
         params = request.query_params
-        inbox_id = query_int(params.get("inbox_id"), "inbox_id")
-        team_id = query_int(params.get("team_id"), "team_id")
+        filters = ConversationFilters(self, params)
         updated_within = query_int(params.get("updated_within"), "updated_within", minimum=0)
-        labels = params.getlist("labels[]") or params.getlist("labels")
-        status_filter = params.get("status")
-        if status_filter and status_filter not in [*Conversation.Status.values, "all"]:
-            raise serializers.ValidationError({"status": [f"Unknown status {status_filter!r}."]})
-        assignee = params.get("assignee_type")
-        if assignee and assignee not in {"me", "unassigned", "assigned", "all"}:
-            raise serializers.ValidationError({"assignee_type": [f"Unknown value {assignee!r}."]})
-        conversations = selectors.conversation_list(
-            membership=self.membership,
-            status=status_filter or "open",
-            inbox_id=inbox_id,
-            team_id=team_id,
-            assignee=assignee,
-            labels=[label.lower() for label in labels],
-        )
+        conversations = filters.conversations(assignee=filters.assignee)
         if updated_within is not None:
             # A reconnecting dashboard: everything changed while it was away, unpaged.
             since = timezone.now() - timedelta(seconds=updated_within)
             page = list(conversations.filter(updated_at__gt=since))
-            meta = {"all_count": len(page), "current_page": 1, "page_size": len(page)}
+            meta = {"current_page": 1, "page_size": len(page)}
         else:
             page, meta = page_of(conversations, params.get("page"))
+        meta = {**meta, **filters.counts()}
         return Response({"data": {"meta": meta, "payload": [conversation_body(c) for c in page]}})
 
     @document(inputs.ConversationCreateSerializer, "conversations_create")
@@ -176,6 +200,12 @@ class ConversationListView(AgentAPIView):
             raise serializers.ValidationError({"contact_id": ["No such contact."]})
         session = ContactInbox.objects.filter(inbox=inbox, contact=contact).first()
         return session or contact_services.contact_session_create(contact=contact, inbox=inbox)
+
+
+class ConversationMetaView(AgentAPIView):
+    @document(None, "conversations_meta")
+    def get(self, request: Request, account_id: int) -> Response:
+        return Response({"meta": ConversationFilters(self, request.query_params).counts()})
 
 
 class ConversationDetailView(AgentAPIView):
@@ -368,6 +398,24 @@ class ContactListView(AgentAPIView):
             lambda: contact_services.contact_create(account=self.membership.account, **data)
         )
         return Response({"payload": contact_body(contact)}, status=status.HTTP_201_CREATED)
+
+
+class ContactSearchView(AgentAPIView):
+    """``GET contacts/search?q=``: name, email, phone number or identifier containing ``q``."""
+
+    @document(None, "contacts_search")
+    def get(self, request: Request, account_id: int) -> Response:
+        query = (request.query_params.get("q") or "").strip()[:200]
+        if not query:
+            raise serializers.ValidationError({"q": ["Send something to search for."]})
+        contacts = selectors.contact_search(account_id=self.account_id, query=query)
+        page, meta = page_of(contacts, request.query_params.get("page"))
+        return Response(
+            {
+                "meta": {"count": meta["all_count"], "current_page": meta["current_page"]},
+                "payload": [contact_body(c) for c in page],
+            }
+        )
 
 
 class ContactDetailView(AgentAPIView):

@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import application as app
-from . import profile, public
+from . import directory, public
 
 ACCOUNT = "api/v1/accounts/<int:account_id>/"
 CONVERSATION = ACCOUNT + "conversations/<int:display_id>/"
@@ -30,7 +30,17 @@ urlpatterns = [
     path(ACCOUNT + "labels/<int:label_id>", app.LabelDetailView.as_view()),
     path(ACCOUNT[:-1] + "/cache_keys", app.CacheKeysView.as_view()),
     path(ACCOUNT + "actions/contact_merge", app.ContactMergeView.as_view()),
-    path("api/v1/profile/availability", profile.AvailabilityView.as_view()),
+    path("api/v1/profile", directory.ProfileView.as_view()),
+    path("api/v1/profile/availability", directory.AvailabilityView.as_view()),
+    path(ACCOUNT + "agents", directory.AgentListView.as_view()),
+    path(ACCOUNT + "inboxes", directory.InboxListView.as_view()),
+    path(ACCOUNT + "inboxes/<int:inbox_id>", directory.InboxDetailView.as_view()),
+    path(ACCOUNT + "inbox_members/<int:inbox_id>", directory.InboxMembersView.as_view()),
+    path(ACCOUNT + "teams", directory.TeamListView.as_view()),
+    path(ACCOUNT + "teams/<int:team_id>", directory.TeamDetailView.as_view()),
+    path(ACCOUNT + "teams/<int:team_id>/team_members", directory.TeamMembersView.as_view()),
+    path(ACCOUNT + "conversations/meta", app.ConversationMetaView.as_view()),
+    path(ACCOUNT + "contacts/search", app.ContactSearchView.as_view()),
     path(PUBLIC + "contacts", public.PublicContactCreateView.as_view()),
     path(PUBLIC_CONTACT[:-1], public.PublicContactDetailView.as_view()),
     path(PUBLIC_CONTACT + "conversations", public.PublicConversationListView.as_view()),

@@ -1,0 +1,93 @@
+"""The first calls an integration makes (who am I, which inboxes, agents, teams, how many
+conversations, find this contact), through Chatwoot's own Python SDK against a live server,
+and their shapes and errors in-process."""
+
+import pytest
+from chatwoot import ChatwootClient
+
+from conversations.models import InboxMember, TeamMember
+
+from . import factories as f
+from .test_api_application import client_for, url
+
+
+@pytest.fixture
+def directory(world):
+    team = f.make_team(world.account, name="Billing")
+    TeamMember.objects.create(team=team, user=world.agent)
+    f.make_contact(world.account, name="Jane Roe", email="jane@roe.test", phone_number="+4711")
+    mine = f.make_conversation(world.session, assignee=world.agent)
+    f.make_message(mine, content="Where is my parcel?")
+    return team
+
+
+@pytest.mark.server
+@pytest.mark.redis
+def test_an_integrators_first_calls_with_chatwoots_sdk(world, directory, live_server_factory):
+    server = live_server_factory()
+    account_id = world.account.id
+    with ChatwootClient(
+        base_url=f"http://127.0.0.1:{server.port}", api_token=world.agent.agent.access_token
+    ) as client:
+        profile = client.profile.get()
+        assert (profile.id, profile.name, profile.account_id) == (
+            world.agent.id,
+            "John",
+            account_id,
+        )
+        assert [a.id for a in profile.accounts] == [account_id]
+        agents = client.agents.list(account_id=account_id)
+        assert {a.id for a in agents} == {world.admin.id, world.agent.id, world.outsider.id}
+        assert {a.role for a in agents} == {"administrator", "agent"}
+        inboxes = client.inboxes.list(account_id=account_id)
+        assert [i.id for i in inboxes] == [world.inbox.id]  # the agent's own inboxes
+        assert client.inboxes.get(account_id=account_id, inbox_id=world.inbox.id).name == (
+            "Website"
+        )
+        [team] = client.teams.list(account_id=account_id)
+        assert (team.id, team.name, team.is_member) == (directory.id, "Billing", True)
+        counts = client.conversations.get_counts(account_id=account_id)["meta"]
+        assert counts == {
+            "mine_count": 1,
+            "assigned_count": 1,
+            "unassigned_count": 1,
+            "all_count": 2,
+        }
+        [jane] = client.contacts.search(account_id=account_id, query="roe.test")
+        assert jane.name == "Jane Roe"
+
+
+def test_list_meta_counts_and_the_q_filter(world, directory):
+    agent = client_for(world.agent)
+    data = agent.get(url(world, "conversations"), {"assignee_type": "me"}).json()["data"]
+    assert len(data["payload"]) == 1
+    assert (data["meta"]["mine_count"], data["meta"]["all_count"]) == (1, 2)
+    found = agent.get(url(world, "conversations"), {"q": "parcel"}).json()["data"]["payload"]
+    assert len(found) == 1 and found[0]["meta"]["assignee"]["id"] == world.agent.id
+    by_name = agent.get(url(world, "conversations"), {"q": "white-shadow"}).json()["data"]
+    assert by_name["meta"]["all_count"] == 2
+
+
+def test_inbox_and_team_members(world, directory):
+    admin = client_for(world.admin)
+    members = admin.get(url(world, f"inbox_members/{world.inbox.id}")).json()["payload"]
+    assert [m["id"] for m in members] == [world.agent.id]
+    assert members[0]["email"] and members[0]["available_name"] == "John"
+    team_members = admin.get(url(world, f"teams/{directory.id}/team_members")).json()
+    assert [m["id"] for m in team_members] == [world.agent.id]
+    # An agent sees only the inboxes it is in.
+    assert (
+        client_for(world.agent).get(url(world, f"inboxes/{world.other_inbox.id}")).status_code
+        == 404
+    )
+    InboxMember.objects.filter(inbox=world.inbox).delete()
+    assert admin.get(url(world, f"inbox_members/{world.inbox.id}")).json()["payload"] == []
+
+
+def test_search_needs_a_query_and_stays_in_its_account(world, directory):
+    agent = client_for(world.agent)
+    assert agent.get(url(world, "contacts/search")).status_code == 400
+    f.make_contact(world.foreign_account, name="Jane Foreign", email="jane@foreign.test")
+    found = agent.get(url(world, "contacts/search"), {"q": "jane"}).json()
+    assert [c["name"] for c in found["payload"]] == ["Jane Roe"]
+    assert found["meta"] == {"count": 1, "current_page": 1}
