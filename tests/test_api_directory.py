@@ -91,3 +91,12 @@ def test_search_needs_a_query_and_stays_in_its_account(world, directory):
     found = agent.get(url(world, "contacts/search"), {"q": "jane"}).json()
     assert [c["name"] for c in found["payload"]] == ["Jane Roe"]
     assert found["meta"] == {"count": 1, "current_page": 1}
+
+
+def test_errors_carry_the_message_chatwoots_sdks_show(world):
+    agent = client_for(world.agent)
+    bad = agent.post(url(world, "contacts"), {"email": "not-an-email"}, format="json").json()
+    assert "email" in bad  # the field map stays
+    assert bad["message"].startswith("email: ") and bad["attributes"] == ["email"]
+    missing = client_for(None).get(url(world, "conversations")).json()
+    assert missing["message"] == missing["detail"]

@@ -47,10 +47,29 @@ def unknown_api_path(request: HttpRequest, path: str = "") -> HttpResponse:
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, plus a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE``: 413 JSON."""
+    """DRF's handler, with what Chatwoot's clients read added, and a body over
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE`` as a 413.
+
+    Chatwoot answers ``{"message": …, "attributes": [...]}`` or ``{"error": …}``; its SDKs show
+    ``message``. Field errors keep DRF's map (``{"field": ["…"]}``, which names the field) and
+    gain ``message`` (the first error, with its field) and ``attributes`` (the fields).
+    """
     if isinstance(exc, RequestDataTooBig):
         return Response(
             {"message": "The request body is too large", "error": "payload_too_large"},
             status=413,
         )
-    return exception_handler(exc, context)
+    response = exception_handler(exc, context)
+    if response is None or not isinstance(response.data, dict) or "message" in response.data:
+        return response
+    data = response.data
+    if "detail" in data:
+        data["message"] = str(data["detail"])
+    else:
+        fields = [key for key in data if key != "non_field_errors"]
+        first_key = next(iter(data), None)
+        first = data.get(first_key) if first_key is not None else None
+        text = first[0] if isinstance(first, list) and first else first
+        data["message"] = f"{first_key}: {text}" if first_key in fields else str(text)
+        data["attributes"] = fields
+    return response
