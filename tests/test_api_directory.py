@@ -100,3 +100,34 @@ def test_errors_carry_the_message_chatwoots_sdks_show(world):
     assert bad["message"].startswith("email: ") and bad["attributes"] == ["email"]
     missing = client_for(None).get(url(world, "conversations")).json()
     assert missing["message"] == missing["detail"]
+
+
+def test_custom_attributes_mute_unmute_and_unread(world):
+    from conversations.models import Message
+
+    agent = client_for(world.agent)
+    agent.default_format = "json"
+    path = url(world, f"conversations/{world.conversation.display_id}")
+    response = agent.post(f"{path}/custom_attributes", {"custom_attributes": {"plan": "pro"}})
+    assert response.json() == {"custom_attributes": {"plan": "pro"}}
+    bad = agent.post(f"{path}/custom_attributes", {"custom_attributes": ["x"]})
+    assert bad.status_code == 400 and "custom_attributes" in bad.json()
+
+    assert agent.post(f"{path}/mute").status_code == 200
+    shown = agent.get(path).json()
+    assert shown["muted"] is True and shown["status"] == "resolved"
+    f.make_message(world.conversation, content="still muted?")
+    assert agent.get(path).json()["status"] == "resolved"  # a muted contact reopens nothing
+    assert agent.post(f"{path}/unmute").status_code == 200
+    assert agent.get(path).json()["muted"] is False
+    texts = list(
+        world.conversation.messages.filter(message_type=Message.MessageType.ACTIVITY)
+        .order_by("id")
+        .values_list("content", flat=True)
+    )
+    assert texts == ["John has muted the conversation", "John has unmuted the conversation"]
+
+    agent.post(f"{path}/update_last_seen")
+    assert agent.get(path).json()["unread_count"] == 0
+    unread = agent.post(f"{path}/unread").json()
+    assert unread["unread_count"] == 1  # from the contact's last message on

@@ -234,6 +234,44 @@ class TogglePriorityView(AgentAPIView):
         return Response({})
 
 
+class ConversationCustomAttributesView(AgentAPIView):
+    @document(inputs.CustomAttributesSerializer, "conversations_custom_attributes")
+    def post(self, request: Request, account_id: int, display_id: int) -> Response:
+        conversation = self.get_conversation(display_id)
+        data = validated(inputs.CustomAttributesSerializer, request.data)
+        conversation_services.conversation_update_attributes(
+            conversation=conversation, custom_attributes=data["custom_attributes"]
+        )
+        return Response({"custom_attributes": conversation.custom_attributes})
+
+
+class MuteView(AgentAPIView):
+    muted = True
+
+    @document(None, "conversations_mute")
+    def post(self, request: Request, account_id: int, display_id: int) -> Response:
+        conversation_services.conversation_mute(
+            conversation=self.get_conversation(display_id), muted=self.muted, actor=request.user
+        )
+        return Response({})
+
+
+class UnmuteView(MuteView):
+    muted = False
+
+    @document(None, "conversations_unmute")
+    def post(self, request: Request, account_id: int, display_id: int) -> Response:
+        return super().post(request, account_id, display_id)
+
+
+class UnreadView(AgentAPIView):
+    @document(None, "conversations_unread")
+    def post(self, request: Request, account_id: int, display_id: int) -> Response:
+        conversation = self.get_conversation(display_id)
+        conversation_services.conversation_mark_unread(conversation=conversation)
+        return Response(conversation_body(self.get_conversation(display_id)))
+
+
 class ConversationLabelsView(AgentAPIView):
     @document(None, "conversation_labels_list")
     def get(self, request: Request, account_id: int, display_id: int) -> Response:

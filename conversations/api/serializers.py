@@ -182,6 +182,10 @@ class ConversationUpdateSerializer(serializers.Serializer):
         return attrs
 
 
+class CustomAttributesSerializer(serializers.Serializer):
+    custom_attributes = FreeformObject()
+
+
 class LabelListField(serializers.ListField):
     """Titles of the account's labels (context: account_id); unknown titles are refused."""
 

@@ -1,7 +1,7 @@
 """Services that change conversations."""
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
@@ -220,3 +220,38 @@ def conversation_mark_seen_by_contact(*, conversation: Conversation) -> None:
     for message in unread:
         message.status = Message.Status.READ
         message.save()
+
+
+@transaction.atomic
+def conversation_mute(
+    *, conversation: Conversation, muted: bool, actor: AbstractBaseUser | None = None
+) -> None:
+    """Mute (Chatwoot's ``mute!``): resolve the conversation and block its contact; unmute
+    unblocks the contact. Muted means the contact is blocked."""
+    contact = conversation.contact
+    contact.blocked = muted
+    contact.save()
+    if muted and conversation.status != Conversation.Status.RESOLVED:
+        conversation_toggle_status(conversation=conversation, status=Conversation.Status.RESOLVED)
+    if actor is not None:
+        verb = "muted" if muted else "unmuted"
+        activity.activity_create(
+            conversation=conversation,
+            content=f"{activity.actor_name(actor)} has {verb} the conversation",
+        )
+
+
+@transaction.atomic
+def conversation_mark_unread(*, conversation: Conversation) -> None:
+    """Back to unread from the contact's last message on (Chatwoot: its time minus 1 s)."""
+    last = (
+        conversation.messages.filter(message_type=Message.MessageType.INCOMING)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if last is None:
+        return
+    conversation.agent_last_seen_at = last - timedelta(seconds=1)
+    conversation.assignee_last_seen_at = conversation.agent_last_seen_at
+    conversation.save()
