@@ -131,3 +131,41 @@ def test_custom_attributes_mute_unmute_and_unread(world):
     assert agent.get(path).json()["unread_count"] == 0
     unread = agent.post(f"{path}/unread").json()
     assert unread["unread_count"] == 1  # from the contact's last message on
+
+
+def test_administrators_manage_agents_inbox_members_and_teams(world):
+    admin, agent = client_for(world.admin), client_for(world.agent)
+    admin.default_format = agent.default_format = "json"
+    created = admin.post(url(world, "agents"), {"name": "Nia", "email": "nia@acme.test"})
+    assert created.status_code == 200
+    nia = created.json()
+    assert (nia["name"], nia["role"], nia["email"]) == ("Nia", "agent", "nia@acme.test")
+    assert (
+        agent.post(url(world, "agents"), {"name": "X", "email": "x@acme.test"}).status_code == 403
+    )
+    updated = admin.patch(url(world, f"agents/{nia['id']}"), {"role": "administrator"})
+    assert updated.json()["role"] == "administrator"
+    assert admin.patch(url(world, f"agents/{nia['id']}"), {"role": "owner"}).status_code == 400
+
+    members = url(world, "inbox_members")
+    added = admin.post(members, {"inbox_id": world.inbox.id, "user_ids": [nia["id"]]}).json()
+    assert {m["id"] for m in added["payload"]} == {world.agent.id, nia["id"]}
+    replaced = admin.patch(members, {"inbox_id": world.inbox.id, "user_ids": [nia["id"]]})
+    assert [m["id"] for m in replaced.json()["payload"]] == [nia["id"]]
+    foreign = admin.post(
+        members, {"inbox_id": world.inbox.id, "user_ids": [world.foreign_agent.id]}
+    )
+    assert foreign.status_code == 400 and "user_ids" in foreign.json()
+    admin.delete(members, {"inbox_id": world.inbox.id, "user_ids": [nia["id"]]})
+    assert InboxMember.objects.filter(inbox=world.inbox).count() == 0
+
+    team = admin.post(url(world, "teams"), {"name": "Sales"}).json()
+    assert admin.post(url(world, "teams"), {"name": "Sales"}).status_code == 400
+    team_path = url(world, f"teams/{team['id']}")
+    assert admin.patch(team_path, {"description": "Deals"}).json()["description"] == "Deals"
+    in_team = admin.post(f"{team_path}/team_members", {"user_ids": [world.agent.id]}).json()
+    assert [m["id"] for m in in_team] == [world.agent.id]
+    assert agent.delete(team_path).status_code == 403
+    assert admin.delete(team_path).status_code == 200
+    assert admin.delete(url(world, f"agents/{nia['id']}")).status_code == 200
+    assert admin.get(url(world, f"agents/{nia['id']}")).status_code == 404

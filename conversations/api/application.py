@@ -66,6 +66,18 @@ class AgentAPIView(APIView):
     def account_id(self) -> int:
         return self.membership.account_id
 
+    def members_of_account(self, user_ids: list[int], field: str = "user_ids") -> list[int]:
+        """``user_ids`` if every one is an agent of this account; otherwise a 400."""
+        known = set(
+            AccountUser.objects.filter(
+                account_id=self.account_id, user_id__in=user_ids
+            ).values_list("user_id", flat=True)
+        )
+        unknown = sorted(set(user_ids) - known)
+        if unknown:
+            raise serializers.ValidationError({field: [f"Not agents of this account: {unknown}."]})
+        return user_ids
+
     def require_administrator(self) -> None:
         if not self.membership.is_administrator:
             raise PermissionDenied("Only administrators of the account may do this.")

@@ -14,9 +14,10 @@ from rest_framework.views import APIView
 from .. import presence, selectors
 from ..models import AccountUser, Inbox, InboxMember, Team, TeamMember
 from ..models.agent import agent_of
+from ..services import memberships as membership_services
 from ..services.agents import agent_set_availability
 from . import serializers as inputs
-from .application import AgentAPIView, validated
+from .application import AgentAPIView, save_unique, validated
 from .authentication import AccessTokenAuthentication
 from .schema import document
 
@@ -152,6 +153,42 @@ class AgentListView(AgentAPIView):
         )
         return Response([agent_body(m) for m in members.order_by("id")])
 
+    @document(inputs.AgentCreateSerializer, "agents_create")
+    def post(self, request: Request, account_id: int) -> Response:
+        self.require_administrator()
+        data = validated(inputs.AgentCreateSerializer, request.data)
+        try:
+            membership = membership_services.agent_create(account=self.membership.account, **data)
+        except membership_services.NotCreatable as exc:
+            raise serializers.ValidationError({"email": [f"No such user; {exc}."]}) from None
+        return Response(agent_body(membership))
+
+
+class AgentDetailView(AgentAPIView):
+    def get_member(self, user_id: int) -> AccountUser:
+        return get_object_or_404(
+            AccountUser.objects.select_related("user__agent"),
+            account_id=self.account_id,
+            user_id=user_id,
+        )
+
+    @document(None, "agents_show")
+    def get(self, request: Request, account_id: int, user_id: int) -> Response:
+        return Response(agent_body(self.get_member(user_id)))
+
+    @document(inputs.AgentUpdateSerializer, "agents_update")
+    def patch(self, request: Request, account_id: int, user_id: int) -> Response:
+        self.require_administrator()
+        membership = self.get_member(user_id)
+        data = validated(inputs.AgentUpdateSerializer, request.data)
+        return Response(agent_body(membership_services.agent_update(membership=membership, **data)))
+
+    @document(None, "agents_delete")
+    def delete(self, request: Request, account_id: int, user_id: int) -> Response:
+        self.require_administrator()
+        membership_services.agent_remove(membership=self.get_member(user_id))
+        return Response({})
+
 
 class InboxListView(AgentAPIView):
     @document(None, "inboxes_list")
@@ -185,26 +222,106 @@ class InboxMembersView(InboxDetailView):
         return Response({"payload": [agent_body(m) for m in members.order_by("id")]})
 
 
+class InboxMembersWriteView(AgentAPIView):
+    """``POST`` adds, ``PATCH`` replaces, ``DELETE`` removes ``user_ids`` (administrators)."""
+
+    def change(self, request: Request, mode: str) -> Response:
+        self.require_administrator()
+        data = validated(inputs.InboxMembersSerializer, request.data)
+        inbox = get_object_or_404(Inbox, account_id=self.account_id, pk=data["inbox_id"])
+        membership_services.inbox_members_change(
+            inbox=inbox, user_ids=self.members_of_account(data["user_ids"]), mode=mode
+        )
+        return Response({"payload": members_body(self.account_id, InboxMember, inbox=inbox)})
+
+    @document(inputs.InboxMembersSerializer, "inbox_members_add")
+    def post(self, request: Request, account_id: int) -> Response:
+        return self.change(request, "add")
+
+    @document(inputs.InboxMembersSerializer, "inbox_members_replace")
+    def patch(self, request: Request, account_id: int) -> Response:
+        return self.change(request, "replace")
+
+    @document(inputs.InboxMembersSerializer, "inbox_members_remove")
+    def delete(self, request: Request, account_id: int) -> Response:
+        return self.change(request, "remove")
+
+
 class TeamListView(AgentAPIView):
     @document(None, "teams_list")
     def get(self, request: Request, account_id: int) -> Response:
         teams = Team.objects.filter(account_id=self.account_id).order_by("id")
         return Response([team_body(t, request.user) for t in teams])
 
-
-class TeamDetailView(AgentAPIView):
-    @document(None, "teams_show")
-    def get(self, request: Request, account_id: int, team_id: int) -> Response:
-        team = get_object_or_404(Team, account_id=self.account_id, pk=team_id)
+    @document(inputs.TeamSerializer, "teams_create")
+    def post(self, request: Request, account_id: int) -> Response:
+        self.require_administrator()
+        data = validated(inputs.TeamSerializer, request.data)
+        team = save_unique(
+            lambda: membership_services.team_create(account=self.membership.account, **data),
+            "name",
+            "A team with this name already exists.",
+        )
         return Response(team_body(team, request.user))
 
 
-class TeamMembersView(AgentAPIView):
+class TeamDetailView(AgentAPIView):
+    def get_team(self, team_id: int) -> Team:
+        return get_object_or_404(Team, account_id=self.account_id, pk=team_id)
+
+    @document(None, "teams_show")
+    def get(self, request: Request, account_id: int, team_id: int) -> Response:
+        return Response(team_body(self.get_team(team_id), request.user))
+
+    @document(inputs.TeamSerializer, "teams_update")
+    def patch(self, request: Request, account_id: int, team_id: int) -> Response:
+        self.require_administrator()
+        team = self.get_team(team_id)
+        serializer = inputs.TeamSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        team = save_unique(
+            lambda: membership_services.team_update(team=team, **serializer.validated_data),
+            "name",
+            "A team with this name already exists.",
+        )
+        return Response(team_body(team, request.user))
+
+    @document(None, "teams_delete")
+    def delete(self, request: Request, account_id: int, team_id: int) -> Response:
+        self.require_administrator()
+        membership_services.team_delete(team=self.get_team(team_id))
+        return Response({})
+
+
+class TeamMembersView(TeamDetailView):
     @document(None, "team_members_list")
     def get(self, request: Request, account_id: int, team_id: int) -> Response:
-        team = get_object_or_404(Team, account_id=self.account_id, pk=team_id)
-        user_ids = TeamMember.objects.filter(team=team).values("user_id")
-        members = AccountUser.objects.filter(
-            account_id=self.account_id, user_id__in=user_ids
-        ).select_related("user__agent")
-        return Response([agent_body(m) for m in members.order_by("id")])
+        return Response(members_body(self.account_id, TeamMember, team=self.get_team(team_id)))
+
+    def change(self, request: Request, team_id: int, mode: str) -> Response:
+        self.require_administrator()
+        team = self.get_team(team_id)
+        data = validated(inputs.UserIdsSerializer, request.data)
+        membership_services.team_members_change(
+            team=team, user_ids=self.members_of_account(data["user_ids"]), mode=mode
+        )
+        return Response(members_body(self.account_id, TeamMember, team=team))
+
+    @document(inputs.UserIdsSerializer, "team_members_add")
+    def post(self, request: Request, account_id: int, team_id: int) -> Response:
+        return self.change(request, team_id, "add")
+
+    @document(inputs.UserIdsSerializer, "team_members_replace")
+    def patch(self, request: Request, account_id: int, team_id: int) -> Response:
+        return self.change(request, team_id, "replace")
+
+    @document(inputs.UserIdsSerializer, "team_members_remove")
+    def delete(self, request: Request, account_id: int, team_id: int) -> Response:
+        return self.change(request, team_id, "remove")
+
+
+def members_body(account_id: int, model: Any, **owner: Any) -> list[dict[str, Any]]:
+    """The account's agents who are members of an inbox or a team."""
+    user_ids = model.objects.filter(**owner).values("user_id")
+    members = AccountUser.objects.filter(account_id=account_id, user_id__in=user_ids)
+    return [agent_body(m) for m in members.select_related("user__agent").order_by("id")]

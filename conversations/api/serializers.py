@@ -297,6 +297,40 @@ class ContactMergeSerializer(serializers.Serializer):
         return attrs
 
 
+class AgentCreateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    email = serializers.EmailField(max_length=254)
+    role = serializers.ChoiceField(choices=AccountUser.Role.values, default=AccountUser.Role.AGENT)
+    auto_offline = serializers.BooleanField(default=True)
+
+
+class AgentUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255, required=False)
+    role = serializers.ChoiceField(choices=AccountUser.Role.values, required=False)
+    availability = serializers.ChoiceField(choices=AccountUser.Availability.values, required=False)
+    auto_offline = serializers.BooleanField(required=False)
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        # Chatwoot's clients send availability as availability_status too.
+        if isinstance(data, dict) and "availability_status" in data and "availability" not in data:
+            data = {**data, "availability": data["availability_status"]}
+        return super().to_internal_value(data)
+
+
+class UserIdsSerializer(serializers.Serializer):
+    user_ids = serializers.ListField(child=IdField(), max_length=1000)
+
+
+class InboxMembersSerializer(UserIdsSerializer):
+    inbox_id = IdField()
+
+
+class TeamSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    description = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
+    allow_auto_assign = serializers.BooleanField(required=False)
+
+
 class AvailabilitySerializer(serializers.Serializer):
     account_id = IdField()
     availability = serializers.ChoiceField(choices=AccountUser.Availability.values)

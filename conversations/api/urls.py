@@ -37,6 +37,8 @@ urlpatterns = [
     path("api/v1/profile", directory.ProfileView.as_view()),
     path("api/v1/profile/availability", directory.AvailabilityView.as_view()),
     path(ACCOUNT + "agents", directory.AgentListView.as_view()),
+    path(ACCOUNT + "agents/<int:user_id>", directory.AgentDetailView.as_view()),
+    path(ACCOUNT + "inbox_members", directory.InboxMembersWriteView.as_view()),
     path(ACCOUNT + "inboxes", directory.InboxListView.as_view()),
     path(ACCOUNT + "inboxes/<int:inbox_id>", directory.InboxDetailView.as_view()),
     path(ACCOUNT + "inbox_members/<int:inbox_id>", directory.InboxMembersView.as_view()),
