@@ -197,14 +197,18 @@ async def push_presence(account_id: int) -> None:
     await abroadcast([streams.account_contacts(account_id)], for_contacts)
 
 
-def contact_online(contact_id: int, account_id: int) -> bool:
-    """Whether any session of the contact is connected now (False when presence is down)."""
+def online_contacts(account_id: int) -> set[str]:
+    """Ids (strings) of the account's contacts connected now; none when presence is down."""
     try:
-        members = async_to_sync(presence_store().members)(contacts_group(account_id))
+        return async_to_sync(presence_store().members)(contacts_group(account_id))
     except Exception as exc:
         logger.warning("presence: contact status unknown (%s: %s)", type(exc).__name__, exc)
-        return False
-    return str(contact_id) in members
+        return set()
+
+
+def contact_online(contact_id: int, account_id: int) -> bool:
+    """Whether any session of the contact is connected now (False when presence is down)."""
+    return str(contact_id) in online_contacts(account_id)
 
 
 def agent_status(user_id: int, account_id: int) -> str:

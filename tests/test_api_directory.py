@@ -55,6 +55,14 @@ def test_an_integrators_first_calls_with_chatwoots_sdk(world, directory, live_se
         }
         [jane] = client.contacts.search(account_id=account_id, query="roe.test")
         assert jane.name == "Jane Roe"
+        made = client.contacts.create(
+            account_id=account_id, inbox_id=world.inbox.id, name="Kari", email="kari@acme.test"
+        )
+        assert made.contact.name == "Kari" and made.contact_inbox.source_id
+        renamed = client.contacts.update(
+            account_id=account_id, contact_id=made.contact.id, name="Kari N."
+        )
+        assert renamed.name == "Kari N."
 
 
 def test_list_meta_counts_and_the_q_filter(world, directory):
@@ -169,3 +177,33 @@ def test_administrators_manage_agents_inbox_members_and_teams(world):
     assert admin.delete(team_path).status_code == 200
     assert admin.delete(url(world, f"agents/{nia['id']}")).status_code == 200
     assert admin.get(url(world, f"agents/{nia['id']}")).status_code == 404
+
+
+def test_contacts_as_chatwoots_clients_read_them(world):
+    admin = client_for(world.admin)
+    admin.default_format = "json"
+    created = admin.post(
+        url(world, "contacts"),
+        {"name": "Ola", "email": "ola@acme.test", "inbox_id": world.inbox.id},
+    ).json()["payload"]
+    contact, session = created["contact"], created["contact_inbox"]
+    assert session["inbox"]["id"] == world.inbox.id and session["source_id"]
+    assert [s["source_id"] for s in contact["contact_inboxes"]] == [session["source_id"]]
+    assert contact["availability_status"] == "offline" and contact["created_at"] > 0
+    replaced = admin.put(url(world, f"contacts/{contact['id']}"), {"name": "Ola N."})
+    assert replaced.json()["payload"]["name"] == "Ola N."
+    other = admin.post(
+        url(world, f"contacts/{contact['id']}/contact_inboxes"),
+        {"inbox_id": world.other_inbox.id, "source_id": "crm-42"},
+    ).json()
+    assert (other["source_id"], other["inbox"]["id"]) == ("crm-42", world.other_inbox.id)
+    inboxes = admin.get(url(world, f"contacts/{contact['id']}/contactable_inboxes")).json()
+    assert {i["inbox"]["id"] for i in inboxes["payload"]} == {world.inbox.id, world.other_inbox.id}
+    listed = admin.get(url(world, f"contacts/{world.session.contact_id}/conversations")).json()
+    assert [c["id"] for c in listed["payload"]] == [world.conversation.display_id]
+    meta = admin.get(url(world, "contacts")).json()["meta"]
+    assert meta["count"] == meta["all_count"] >= 2
+    bad = admin.post(
+        url(world, "contacts"), {"name": "X", "inbox_id": world.foreign_session.inbox_id}
+    )
+    assert bad.status_code == 400 and "inbox_id" in bad.json()

@@ -27,6 +27,8 @@ from .pagination import page_of
 from .params import query_int
 from .representations import (
     contact_body,
+    contact_inbox_body,
+    contact_inbox_body_inbox,
     conversation_body,
     label_body,
     message_body,
@@ -101,6 +103,12 @@ class AgentAPIView(APIView):
         if member is None:
             raise serializers.ValidationError({field: ["No such agent in this account."]})
         return member.user
+
+    def visible_inbox(self, inbox_id: int, field: str = "inbox_id") -> Any:
+        inbox = selectors.inboxes_visible_to(membership=self.membership).filter(pk=inbox_id).first()
+        if inbox is None:
+            raise serializers.ValidationError({field: ["No such inbox."]})
+        return inbox
 
     def account_team(self, team_id: int | None, field: str = "team_id") -> Team | None:
         if team_id is None:
@@ -439,15 +447,47 @@ class ContactListView(AgentAPIView):
     def get(self, request: Request, account_id: int) -> Response:
         contacts = Contact.objects.filter(account_id=self.account_id).order_by("id")
         page, meta = page_of(contacts, request.query_params.get("page"))
-        return Response({"meta": meta, "payload": [contact_body(c) for c in page]})
+        online = presence.online_contacts(self.account_id)
+        return Response(
+            {
+                "meta": {**meta, "count": meta["all_count"]},
+                "payload": [contact_body(c, online=online) for c in page],
+            }
+        )
 
     @document(inputs.AgentContactSerializer, "contacts_create")
     def post(self, request: Request, account_id: int) -> Response:
+        """Chatwoot's answer: ``{"payload": {"contact", "contact_inbox"}}``; with ``inbox_id``
+        the contact also gets a session in that inbox."""
         data = validated(inputs.AgentContactSerializer, request.data, account_id=self.account_id)
-        contact = save_contact(
-            lambda: contact_services.contact_create(account=self.membership.account, **data)
+        inbox = None
+        if data.get("inbox_id") is not None:
+            inbox = self.visible_inbox(data["inbox_id"])
+
+        def create() -> tuple[Contact, ContactInbox | None]:
+            with transaction.atomic():
+                contact = contact_services.contact_create(
+                    account=self.membership.account,
+                    **{k: v for k, v in data.items() if k != "inbox_id"},
+                )
+                session = (
+                    contact_services.contact_session_create(contact=contact, inbox=inbox)
+                    if inbox is not None
+                    else None
+                )
+            return contact, session
+
+        contact, session = save_contact(create)
+        return Response(
+            {
+                "payload": {
+                    "contact": contact_body(contact, with_sessions=True),
+                    "contact_inbox": contact_inbox_body(session)
+                    if session is not None
+                    else {"inbox": None, "source_id": None},
+                }
+            }
         )
-        return Response({"payload": contact_body(contact)}, status=status.HTTP_201_CREATED)
 
 
 class ContactSearchView(AgentAPIView):
@@ -471,7 +511,7 @@ class ContactSearchView(AgentAPIView):
 class ContactDetailView(AgentAPIView):
     @document(None, "contacts_show")
     def get(self, request: Request, account_id: int, contact_id: int) -> Response:
-        return Response({"payload": contact_body(self.get_contact(contact_id))})
+        return Response({"payload": contact_body(self.get_contact(contact_id), with_sessions=True)})
 
     @document(inputs.AgentContactSerializer, "contacts_update")
     def patch(self, request: Request, account_id: int, contact_id: int) -> Response:
@@ -479,8 +519,13 @@ class ContactDetailView(AgentAPIView):
         data = validated(
             inputs.AgentContactSerializer, request.data, account_id=self.account_id, contact=contact
         )
+        data.pop("inbox_id", None)
         contact = save_contact(lambda: contact_services.contact_update(contact=contact, **data))
-        return Response({"payload": contact_body(contact)})
+        return Response({"payload": contact_body(contact, with_sessions=True)})
+
+    @document(inputs.AgentContactSerializer, "contacts_replace")
+    def put(self, request: Request, account_id: int, contact_id: int) -> Response:
+        return self.patch(request, account_id, contact_id)
 
     @document(None, "contacts_delete")
     def delete(self, request: Request, account_id: int, contact_id: int) -> Response:
@@ -498,6 +543,47 @@ class ContactDetailView(AgentAPIView):
             )
         contact_services.contact_delete(contact=contact)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class ContactConversationsView(AgentAPIView):
+    @document(None, "contact_conversations")
+    def get(self, request: Request, account_id: int, contact_id: int) -> Response:
+        contact = self.get_contact(contact_id)
+        conversations = selectors.conversations_visible_to(membership=self.membership).filter(
+            contact=contact
+        )
+        return Response({"payload": [conversation_body(c) for c in conversations[:100]]})
+
+
+class ContactInboxesView(AgentAPIView):
+    """``POST contacts/{id}/contact_inboxes {inbox_id, source_id?}``: a session in an inbox."""
+
+    @document(inputs.ContactInboxSerializer, "contact_inboxes_create")
+    def post(self, request: Request, account_id: int, contact_id: int) -> Response:
+        contact = self.get_contact(contact_id)
+        data = validated(inputs.ContactInboxSerializer, request.data)
+        inbox = self.visible_inbox(data["inbox_id"])
+        session = save_unique(
+            lambda: contact_services.contact_session_create(
+                contact=contact, inbox=inbox, source_id=data.get("source_id")
+            ),
+            "source_id",
+            "This inbox has a session with this source_id already.",
+        )
+        return Response(contact_inbox_body(session))
+
+
+class ContactableInboxesView(AgentAPIView):
+    @document(None, "contactable_inboxes")
+    def get(self, request: Request, account_id: int, contact_id: int) -> Response:
+        contact = self.get_contact(contact_id)
+        sessions = {s.inbox_id: s for s in contact.contact_inboxes.select_related("inbox")}
+        payload = []
+        for inbox in selectors.inboxes_visible_to(membership=self.membership).order_by("id"):
+            session = sessions.get(inbox.pk)
+            body = contact_inbox_body(session) if session else None
+            payload.append(body or {"source_id": None, "inbox": contact_inbox_body_inbox(inbox)})
+        return Response({"payload": payload})
 
 
 class ContactLabelsView(AgentAPIView):

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from .. import presence
 from ..events.formats import epoch, iso_ms
 from ..events.payloads import (
     contact_payload,
@@ -10,7 +11,7 @@ from ..events.payloads import (
     message_payload,
     user_payload,
 )
-from ..models import Contact, ContactInbox, Conversation, Label, Message
+from ..models import Contact, ContactInbox, Conversation, Inbox, Label, Message
 from ..selectors import conversation_messages
 
 
@@ -69,8 +70,43 @@ def message_body(
     return message_payload(message, conversation=conversation, echo_id=echo_id)
 
 
-def contact_body(contact: Contact) -> dict[str, Any]:
-    return {**contact_payload(contact), "account_id": contact.account_id}
+def contact_body(
+    contact: Contact, *, online: set[str] | None = None, with_sessions: bool = False
+) -> dict[str, Any]:
+    """The push data plus Chatwoot's REST keys (``api/v1/models/_contact``); ``online``: the
+    account's connected contact ids, when the caller has them (a list reads them once)."""
+    if online is None:
+        online = presence.online_contacts(contact.account_id)
+    body = {
+        **contact_payload(contact),
+        "account_id": contact.account_id,
+        "availability_status": "online" if str(contact.pk) in online else "offline",
+        "created_at": epoch(contact.created_at),
+        "last_activity_at": None,
+    }
+    if with_sessions:
+        body["contact_inboxes"] = [
+            contact_inbox_body(session)
+            for session in contact.contact_inboxes.select_related("inbox").order_by("id")
+        ]
+    return body
+
+
+def contact_inbox_body(session: ContactInbox) -> dict[str, Any]:
+    """A contact's session in an inbox, for agents (``api/v1/models/_contact_inbox``)."""
+    return {"source_id": session.source_id, "inbox": contact_inbox_body_inbox(session.inbox)}
+
+
+def contact_inbox_body_inbox(inbox: Inbox) -> dict[str, Any]:
+    """An inbox as a contact session shows it (``api/v1/models/_inbox_slim``)."""
+    return {
+        "id": inbox.id,
+        "avatar_url": "",
+        "channel_id": inbox.id,
+        "name": inbox.name,
+        "channel_type": inbox.channel_type,
+        "provider": None,
+    }
 
 
 def public_contact_body(session: ContactInbox) -> dict[str, Any]:

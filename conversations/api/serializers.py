@@ -283,6 +283,13 @@ class AgentContactSerializer(ContactSerializer):
     """What agents may change of a contact; contacts themselves cannot unblock themselves."""
 
     blocked = serializers.BooleanField(required=False)
+    # On create: also a session of the contact in this inbox.
+    inbox_id = IdField(required=False, allow_null=True)
+
+
+class ContactInboxSerializer(serializers.Serializer):
+    inbox_id = IdField()
+    source_id = serializers.CharField(max_length=255, required=False, allow_blank=False)
 
 
 class ContactMergeSerializer(serializers.Serializer):

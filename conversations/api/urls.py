@@ -30,6 +30,14 @@ urlpatterns = [
     path(ACCOUNT + "contacts", app.ContactListView.as_view()),
     path(ACCOUNT + "contacts/<int:contact_id>", app.ContactDetailView.as_view()),
     path(ACCOUNT + "contacts/<int:contact_id>/labels", app.ContactLabelsView.as_view()),
+    path(
+        ACCOUNT + "contacts/<int:contact_id>/conversations", app.ContactConversationsView.as_view()
+    ),
+    path(ACCOUNT + "contacts/<int:contact_id>/contact_inboxes", app.ContactInboxesView.as_view()),
+    path(
+        ACCOUNT + "contacts/<int:contact_id>/contactable_inboxes",
+        app.ContactableInboxesView.as_view(),
+    ),
     path(ACCOUNT + "labels", app.LabelListView.as_view()),
     path(ACCOUNT + "labels/<int:label_id>", app.LabelDetailView.as_view()),
     path(ACCOUNT[:-1] + "/cache_keys", app.CacheKeysView.as_view()),
