@@ -3,7 +3,7 @@
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import Count, Q, QuerySet
 
-from .models import AccountUser, Contact, ContactInbox, Conversation, Inbox, Message
+from .models import AccountUser, Contact, ContactInbox, Conversation, Inbox, Message, Notification
 
 
 def account_membership(*, user: AbstractBaseUser, account_id: int) -> AccountUser | None:
@@ -155,3 +155,9 @@ def public_inbox(*, inbox_identifier: str) -> Inbox | None:
         )
         .first()
     )
+
+
+def notification_counts(user_id: int, account_id: int) -> dict[str, int]:
+    """An agent's notifications in an account: unread and all."""
+    mine = Notification.objects.filter(user_id=user_id, account_id=account_id)
+    return {"unread_count": mine.filter(read_at__isnull=True).count(), "count": mine.count()}

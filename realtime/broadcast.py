@@ -38,15 +38,21 @@ def encode(message: Mapping[str, Any] | str) -> str:
 
 
 async def abroadcast(
-    streams: Iterable[str], message: Mapping[str, Any] | str, *, exclude: str | None = None
+    streams: Iterable[str],
+    message: Mapping[str, Any] | str,
+    *,
+    exclude: str | None = None,
+    only: str | None = None,
 ) -> None:
     """Send ``message`` to every subscription following any of ``streams``.
 
-    ``exclude`` is a subscriber key (``Channel.subscriber_key``) that does not receive it.
+    ``exclude`` is a subscriber key (``Channel.subscriber_key``) that does not receive it;
+    ``only``, the one subscriber key that does (a message for one user, on a shared stream:
+    no channel-layer group per user).
     A subscription following several of the streams receives it once per stream, so callers
     pick streams that do not overlap for one subscriber.
     """
-    outgoing = Outgoing(tuple(dict.fromkeys(streams)), encode(message), exclude)
+    outgoing = Outgoing(tuple(dict.fromkeys(streams)), encode(message), exclude, only)
     await Publisher.current().publish(outgoing)
 
 
@@ -55,12 +61,15 @@ class Outgoing:
     streams: tuple[str, ...]
     payload: str
     exclude: str | None
+    only: str | None = None
 
     @property
     def kept(self) -> bool:
         # Kept in each stream's history with its position, so reconnecting clients can catch
-        # up. A broadcast that skips someone (typing indicators) is ephemeral: no history.
-        return self.exclude is None
+        # up. A broadcast that skips someone (typing indicators) is ephemeral, and one for a
+        # single subscriber is never in a stream's shared history (a replay to another
+        # subscriber of the stream would hand it over): no history.
+        return self.exclude is None and self.only is None
 
 
 class Publisher(LoopLocal):
@@ -95,6 +104,7 @@ class Publisher(LoopLocal):
                     "stream": stream,
                     "payload": item.payload,
                     "exclude": item.exclude,
+                    "only": item.only,
                 }
                 if stream in where:
                     envelope["epoch"], envelope["offset"] = where[stream]

@@ -319,6 +319,7 @@ class Hub(LoopLocal):
                 return  # delivered already, from history
             payload: str = message["payload"]
             exclude = message.get("exclude")
+            only = message.get("only")
             # Extended-protocol sockets also get the message's position in its stream.
             positioned = None
             position = None
@@ -337,6 +338,8 @@ class Hub(LoopLocal):
                     if channel not in subscribers:
                         continue  # unsubscribed meanwhile
                 if exclude is not None and channel.subscriber_key == exclude:
+                    continue
+                if only is not None and channel.subscriber_key != only:
                     continue
                 connection = channel.connection
                 extended = positioned is not None and connection.extended

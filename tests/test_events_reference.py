@@ -48,6 +48,10 @@ TRIGGERS = {
     "the wait: `waiting_since` becomes 0, a `conversation.updated`)",
     "account.cache_invalidated": "the account's labels, inboxes, teams or their members change; "
     "the dashboard compares `cache_keys` with its cached lists",
+    "conversation.mentioned": "a private note mentions the agent (`mention://user/<id>/<name>`); "
+    "to that agent only",
+    "notification.created": "an agent is notified (mentioned, assigned by someone else, a new "
+    "message in a conversation assigned to it); to that agent only, with its counts",
 }
 
 BROWSER = {
@@ -71,7 +75,7 @@ def scenario(clock) -> list[Event]:
     membership = AccountUser.objects.get(user=agent)
     membership.auto_offline = False
     membership.save()
-    f.make_agent(account, role="administrator", name="Ada", email="ada@acme.inc")
+    admin = f.make_agent(account, role="administrator", name="Ada", email="ada@acme.inc")
     team = f.make_team(account, name="Billing")
     with captured_events() as events:
         contact = contact_services.contact_create(account=account, name="white-shadow-394")
@@ -108,6 +112,13 @@ def scenario(clock) -> list[Event]:
         )
         conversation_services.conversation_toggle_priority(
             conversation=conversation, priority="high", actor=agent
+        )
+        message_services.message_create(
+            conversation=conversation,
+            content=f"Please check mention://user/{agent.id}/John",
+            message_type=Message.MessageType.OUTGOING,
+            sender=admin,
+            private=True,
         )
         clock.shift(timedelta(seconds=20))
         message_services.message_create(
@@ -146,6 +157,8 @@ def render(events: list[Event]) -> str:
         sample = json.dumps({"event": name, "data": event.data}, indent=2, ensure_ascii=False)
         streams = ", ".join(f"`{s}`" for s in event.streams)
         excluded = f" — except subscriber `{event.exclude}`" if event.exclude else ""
+        if event.only:
+            excluded = f" — subscriber `{event.only}` only"
         parts.append(
             f"### `{name}`\n\n"
             f"- Trigger: {TRIGGERS[name]}.\n"

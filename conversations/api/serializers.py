@@ -165,6 +165,10 @@ class ToggleStatusSerializer(serializers.Serializer):
         return attrs
 
 
+class SnoozeSerializer(serializers.Serializer):
+    snoozed_until = FutureTimeField()
+
+
 class PrioritySerializer(serializers.Serializer):
     priority = serializers.ChoiceField(
         choices=Conversation.Priority.values, allow_null=True, allow_blank=True

@@ -4,7 +4,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import application as app
-from . import directory, public
+from . import directory, notifications, public
 
 ACCOUNT = "api/v1/accounts/<int:account_id>/"
 CONVERSATION = ACCOUNT + "conversations/<int:display_id>/"
@@ -54,6 +54,20 @@ urlpatterns = [
     path(ACCOUNT + "teams/<int:team_id>", directory.TeamDetailView.as_view()),
     path(ACCOUNT + "teams/<int:team_id>/team_members", directory.TeamMembersView.as_view()),
     path(ACCOUNT + "conversations/meta", app.ConversationMetaView.as_view()),
+    path(ACCOUNT + "notifications", notifications.NotificationListView.as_view()),
+    path(ACCOUNT + "notifications/read_all", notifications.NotificationReadAllView.as_view()),
+    path(
+        ACCOUNT + "notifications/<int:notification_id>",
+        notifications.NotificationDetailView.as_view(),
+    ),
+    path(
+        ACCOUNT + "notifications/<int:notification_id>/unread",
+        notifications.NotificationUnreadView.as_view(),
+    ),
+    path(
+        ACCOUNT + "notifications/<int:notification_id>/snooze",
+        notifications.NotificationSnoozeView.as_view(),
+    ),
     path(ACCOUNT + "contacts/search", app.ContactSearchView.as_view()),
     path(PUBLIC + "contacts", public.PublicContactCreateView.as_view()),
     path(PUBLIC_CONTACT[:-1], public.PublicContactDetailView.as_view()),

@@ -17,6 +17,9 @@ The event catalogue: which domain change means which event, and for whom.
 | contacts merged (domain signal)     | contact.updated (the base)      | account's agents  |
 | first human reply to a contact      | first.reply.created             | agents            |
 | labels, inboxes, teams, members     | account.cache_invalidated       | account's agents  |
+| an agent mentioned in a note        | conversation.mentioned          | that agent        |
+| notification made / read / deleted  | notification.created/updated/   | its agent         |
+|                                     | deleted                         |                   |
 
 "agents" are the inbox's member agents and the account's administrators. Membership, role,
 token and account-status changes re-authorise live subscriptions instead of sending events.
@@ -38,10 +41,13 @@ from ..models import (
     Inbox,
     InboxMember,
     Label,
+    Mention,
     Message,
+    Notification,
     Team,
     TeamMember,
 )
+from ..selectors import notification_counts
 from ..signals import contact_merged, typing_changed
 from . import names, recipients
 from .payloads import (
@@ -49,6 +55,7 @@ from .payloads import (
     conversation_payload,
     load_conversation,
     message_payload,
+    notification_payload,
     user_payload,
 )
 from .publish import Event, after_commit, control_after_commit, send_after_commit
@@ -293,6 +300,70 @@ def cache_events(account_id: int) -> list[Event]:
     return [Event(names.ACCOUNT_CACHE_INVALIDATED, data, recipients.account_agents(account_id))]
 
 
+# Notifications and mentions: one agent each, on the account's agents stream (only=) ------
+
+
+def notification_saved(
+    sender: Any, instance: Notification, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    if raw:
+        return
+    event = names.NOTIFICATION_CREATED if created else names.NOTIFICATION_UPDATED
+    send_after_commit(partial(notification_events, instance.pk, event))
+
+
+def notification_events(notification_id: int, event: str) -> list[Event]:
+    notification = (
+        Notification.objects.select_related("conversation", "user__agent", "actor__agent")
+        .filter(pk=notification_id)
+        .first()
+    )
+    if notification is None:
+        return []
+    data = {
+        "notification": notification_payload(notification),
+        **notification_counts(notification.user_id, notification.account_id),
+        "account_id": notification.account_id,
+    }
+    return [_to_agent(event, data, notification.account_id, notification.user_id)]
+
+
+def notification_deleted(sender: Any, instance: Notification, **kwargs: Any) -> None:
+    account_id, user_id, pk = instance.account_id, instance.user_id, instance.pk
+
+    def build() -> list[Event]:
+        data = {
+            "notification": {"id": pk},
+            **notification_counts(user_id, account_id),
+            "account_id": account_id,
+        }
+        return [_to_agent(names.NOTIFICATION_DELETED, data, account_id, user_id)]
+
+    send_after_commit(build)
+
+
+def mention_saved(
+    sender: Any, instance: Mention, created: bool, raw: bool = False, **kwargs: Any
+) -> None:
+    if raw:
+        return
+    user_id, conversation_id = instance.user_id, instance.conversation_id
+
+    def build() -> list[Event]:
+        conversation = load_conversation(conversation_id)
+        if conversation is None:
+            return []
+        data = {**conversation_payload(conversation), "account_id": conversation.account_id}
+        return [_to_agent(names.CONVERSATION_MENTIONED, data, conversation.account_id, user_id)]
+
+    send_after_commit(build)
+
+
+def _to_agent(name: str, data: dict[str, Any], account_id: int, user_id: int) -> Event:
+    """An event for one agent: the account's agents stream, that agent's subscriptions only."""
+    return Event(name, data, recipients.account_agents(account_id), only=AgentGrant.key(user_id))
+
+
 # Access changes: live subscriptions re-authorise -------------------------------------------
 
 REAUTHORIZE = {"op": "reauthorize"}
@@ -348,6 +419,11 @@ def connect() -> None:
     post_delete.connect(contact_deleted, sender=Contact, dispatch_uid="events.contact_deleted")
     typing_changed.connect(typing_toggled, dispatch_uid="events.typing")
     contact_merged.connect(contact_merged_into, dispatch_uid="events.contact_merged")
+    post_save.connect(notification_saved, sender=Notification, dispatch_uid="events.notification")
+    post_delete.connect(
+        notification_deleted, sender=Notification, dispatch_uid="events.notification_deleted"
+    )
+    post_save.connect(mention_saved, sender=Mention, dispatch_uid="events.mention")
     m2m_changed.connect(
         conversation_labels_changed,
         sender=Conversation.labels.through,

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 
-from ..models import Contact, ContactInbox, Conversation, Message, Team
+from ..models import Contact, ContactInbox, Conversation, Message, Notification, Team
 from ..models.agent import agent_of
 from ..presence import agent_status
 from .formats import epoch, epoch_float, iso_ms
@@ -188,3 +188,45 @@ def load_conversation(conversation_id: int) -> Conversation | None:
         .filter(pk=conversation_id)
         .first()
     )
+
+
+NOTIFICATION_TITLES = {
+    "conversation_assignment": "A conversation (#{id}) has been assigned to you",
+    "assigned_conversation_new_message": "A new message is created in conversation (#{id})",
+    "conversation_mention": "You have been mentioned in conversation (#{id})",
+}
+
+
+def notification_payload(notification: Notification) -> dict[str, Any]:
+    """Chatwoot's notification push data; the primary actor is the conversation (its display
+    id, like every conversation id CarbonChat shows)."""
+    conversation = notification.conversation
+    title = NOTIFICATION_TITLES.get(notification.notification_type, "").format(
+        id=conversation.display_id
+    )
+    message = notification.message
+    body = (message.content or "")[:150] if message is not None else title
+    return {
+        "id": notification.id,
+        "notification_type": notification.notification_type,
+        "primary_actor_type": "Conversation",
+        "primary_actor_id": conversation.display_id,
+        "primary_actor": {
+            **conversation_payload(conversation),
+            "account_id": conversation.account_id,
+        },
+        "read_at": iso_ms(notification.read_at),
+        "secondary_actor": (
+            user_payload(notification.actor, notification.account_id)
+            if notification.actor is not None
+            else None
+        ),
+        "user": user_payload(notification.user, notification.account_id),
+        "created_at": epoch(notification.created_at),
+        "last_activity_at": epoch(notification.last_activity_at),
+        "snoozed_until": iso_ms(notification.snoozed_until),
+        "meta": notification.meta or {},
+        "account_id": notification.account_id,
+        "push_message_title": title,
+        "push_message_body": body,
+    }

@@ -19,6 +19,7 @@ class Event:
     data: dict[str, Any]
     streams: list[str]
     exclude: str | None = None
+    only: str | None = None  # one subscriber (a user's own notifications)
 
 
 # While set, events go here instead of to the channel layer (see captured_events()).
@@ -81,7 +82,10 @@ def _send(build: Callable[[], Iterable[Event]]) -> None:
     for event in events:
         try:
             broadcast(
-                event.streams, {"event": event.name, "data": event.data}, exclude=event.exclude
+                event.streams,
+                {"event": event.name, "data": event.data},
+                exclude=event.exclude,
+                only=event.only,
             )
         except MessageTooLarge as exc:
             logger.error("events: %s was lost: %s", event.name, exc)

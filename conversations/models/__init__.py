@@ -7,6 +7,7 @@ from .conversation import Conversation
 from .inbox import Inbox, InboxMember
 from .label import Label
 from .message import Message
+from .notification import Mention, Notification
 from .team import Team, TeamMember
 from .user import User
 
@@ -20,7 +21,9 @@ __all__ = [
     "Inbox",
     "InboxMember",
     "Label",
+    "Mention",
     "Message",
+    "Notification",
     "Team",
     "TeamMember",
     "User",

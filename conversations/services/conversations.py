@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ..models import Contact, ContactInbox, Conversation, Inbox, Label, Message, Team
 from ..signals import typing_changed
-from . import activity
+from . import activity, notifications
 
 UNSET: Any = object()
 
@@ -99,6 +99,8 @@ def conversation_assign(
     if actor is None:
         return
     assignee_changed = conversation.assignee_id != previous_assignee
+    if assignee_changed:
+        notifications.notify_assignment(conversation=conversation, actor=actor)
     if conversation.team_id != (previous_team.pk if previous_team else None):
         activity.team_activity(
             conversation=conversation,

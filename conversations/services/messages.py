@@ -6,7 +6,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
 from ..models import Contact, Conversation, Message
-from . import activity
+from . import activity, notifications
 
 DELETED_CONTENT = "This message was deleted"
 
@@ -45,6 +45,7 @@ def message_create(
     message.is_first_reply = first_reply  # the catalogue sends first.reply.created with it
     message.save()
     conversation_after_message(conversation=conversation, message=message, first_reply=first_reply)
+    notifications.notify_message(message=message)
     return message
 
 
