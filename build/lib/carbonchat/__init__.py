@@ -1,1 +1,0 @@
-"""The CarbonChat Django project: settings, ASGI routing and URLs."""

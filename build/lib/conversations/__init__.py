@@ -1,1 +1,0 @@
-"""CarbonChat's domain: accounts, agents, inboxes, contacts, conversations and messages."""
