@@ -14,7 +14,9 @@ from .models import (
     Inbox,
     InboxMember,
     Label,
+    Mention,
     Message,
+    Notification,
     Team,
     TeamMember,
     User,
@@ -236,3 +238,18 @@ class LabelAdmin(admin.ModelAdmin):
     list_filter = ["account", "show_on_sidebar"]
     search_fields = ["title", "description"]
     readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["id", "notification_type", "user", "conversation", "read_at", "created_at"]
+    list_filter = ["notification_type", "account"]
+    raw_id_fields = ["user", "actor", "conversation", "message"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(Mention)
+class MentionAdmin(admin.ModelAdmin):
+    list_display = ["id", "user", "conversation", "mentioned_at"]
+    list_filter = ["account"]
+    raw_id_fields = ["user", "conversation"]

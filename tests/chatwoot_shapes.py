@@ -125,6 +125,29 @@ SHAPES: dict[str, dict[str, str]] = {
         "account_id": "int",
     },
     "cache_invalidated": {"cache_keys": "cache_keys", "account_id": "int"},
+    "notification": {
+        "id": "int",
+        "notification_type": "str",
+        "primary_actor_type": "str",
+        "primary_actor_id": "int",
+        "primary_actor": "conversation",
+        "read_at": "iso|null",
+        "secondary_actor": "user|null",
+        "user": "user",
+        "created_at": "int",
+        "last_activity_at": "int",
+        "snoozed_until": "iso|null",
+        "meta": "object",
+        "account_id": "int",
+        "push_message_title": "str",
+        "push_message_body": "str",
+    },
+    "notification_event": {
+        "notification": "notification",
+        "unread_count": "int",
+        "count": "int",
+        "account_id": "int",
+    },
     "cache_keys": {"label": "str", "inbox": "str", "team": "str"},
 }
 
@@ -146,6 +169,9 @@ EVENTS = {
     "contact.updated": "contact",
     "contact.deleted": "contact",
     "account.cache_invalidated": "cache_invalidated",
+    "conversation.mentioned": "conversation",
+    "notification.created": "notification_event",
+    "notification.updated": "notification_event",
 }
 
 # Top-level keys every event's data has besides its shape's.

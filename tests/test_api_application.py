@@ -195,6 +195,8 @@ async def test_assignments(world, audience):
     await audience.expect(["agent", "admin"], "assignee.changed")
     await audience.expect(["agent", "admin"], "team.changed")
     await audience.expect(["agent", "admin", "contact"], "conversation.updated")
+    # Assigned by someone else: John is notified (he alone).
+    await audience.expect(["agent"], "notification.created")
     activity = await audience.expect(["agent", "admin"], "message.created")
     assert activity["message_type"] == 2
     assert activity["content"] == f"Assigned to John via Billing by {world.admin.agent.name}"

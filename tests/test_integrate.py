@@ -9,6 +9,7 @@ stock ``@rails/actioncable`` client and the REST API.
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -125,6 +126,8 @@ def call(port: int, method: str, path: str, body=None, token: str | None = None)
 def host(tmp_path_factory):
     """A fresh project with its own user model and CarbonChat from the wheel, migrated."""
     work = tmp_path_factory.mktemp("integrate")
+    # setuptools reuses build/lib: a module deleted from the tree would still ship.
+    shutil.rmtree(ROOT / "build", ignore_errors=True)
     run(sys.executable, "-m", "build", "--wheel", "--outdir", str(work / "dist"), ".", cwd=ROOT)
     [wheel] = (work / "dist").glob("carbonchat-*.whl")
     run(sys.executable, "-m", "venv", str(work / "venv"), cwd=work)
