@@ -10,7 +10,6 @@ import pytest
 
 from conversations import streams
 from realtime.broadcast import abroadcast
-from realtime.history.memory import PROCESS_STARTED
 from realtime.testing import CableTestClient
 
 from .audience import contact_identifier
@@ -115,18 +114,6 @@ async def test_subscribe_with_history_since_a_time(world):
     frames = await events(client, 4)
     assert [f["message"]["data"]["n"] for f in frames[:3]] == [1, 2, 3]
     assert frames[3]["type"] == "confirm_history"
-    await client.disconnect()
-
-
-async def test_history_since_before_the_history_began_is_rejected(world, settings):
-    """A restarted history (a new process, a Redis that lost its data) keeps nothing of
-    before: a ``since`` older than its epoch is refused, never answered with a silent gap."""
-    ident = contact_identifier(world.session)
-    client, _ = await ext_client()
-    await subscribe(client, ident)
-    await ask_history(client, ident, {"since": PROCESS_STARTED - 1})
-    reply = await client.receive(types={"reject_history", "confirm_history"})
-    assert reply == {"identifier": json.dumps(ident), "type": "reject_history"}
     await client.disconnect()
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from redis.exceptions import NoScriptError
 
 from ..redis_connection import RedisConnection
-from .store import Entry, HistoryStore, HistoryUnavailable, check_since, new_epoch
+from .store import Entry, HistoryStore, HistoryUnavailable, new_epoch
 
 # One call appends a whole batch of broadcasts. KEYS: the epoch key, then a counter key and a
 # stream key per append. ARGV: time, limit, ttl, a fresh epoch (used if none), the number of
@@ -47,7 +47,7 @@ class RedisHistoryStore(RedisConnection, HistoryStore):
 
     async def epoch(self) -> str:
         key = f"{self.prefix}:epoch"
-        await self.redis.set(key, new_epoch(self.clock()), nx=True)
+        await self.redis.set(key, new_epoch(), nx=True)
         return await self.redis.get(key)
 
     async def append(self, streams: list[str], payload: str) -> dict[str, tuple[str, int]]:
@@ -70,7 +70,7 @@ class RedisHistoryStore(RedisConnection, HistoryStore):
             repr(self.clock()),
             self.limit,
             int(self.ttl) + 1,
-            new_epoch(self.clock()),
+            new_epoch(),
             len(items),
             *(payload for _, payload in items),
             *payload_indexes,
@@ -108,6 +108,5 @@ class RedisHistoryStore(RedisConnection, HistoryStore):
         if timestamp < self.clock() - self.ttl:
             raise HistoryUnavailable("older than the history keeps")
         epoch = await self.epoch()
-        check_since(epoch, timestamp)
         entries = self._entries(await self.redis.xrange(f"{self.prefix}:s:{stream}"))
         return epoch, [e for e in entries if e.at >= timestamp]

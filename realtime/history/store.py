@@ -22,25 +22,9 @@ class HistoryUnavailable(LookupError):
     """The positions asked for are no longer (or never were) in this history."""
 
 
-def new_epoch(now: float) -> str:
-    """A fresh epoch: random, with the time it began (``since`` older than that is refused)."""
-    return f"{uuid.uuid4().hex[:12]}.{int(now)}"
-
-
-def epoch_started(epoch: str) -> float:
-    """When ``epoch`` began; 0 for an epoch of another format (from before this one)."""
-    _, _, started = epoch.rpartition(".")
-    return float(started) if started.isdigit() else 0.0
-
-
-def check_since(epoch: str, timestamp: float) -> None:
-    """Messages older than the epoch are gone (a restarted store keeps nothing of before):
-    a ``since`` before it cannot be answered in full, so it is refused, never half-answered."""
-    started = epoch_started(epoch)
-    if timestamp < started:
-        raise HistoryUnavailable(
-            f"the history began again at {started:.0f}; older messages are gone"
-        )
+def new_epoch() -> str:
+    """A fresh epoch: a store that lost its data (or a new process's) numbers anew."""
+    return uuid.uuid4().hex[:12]
 
 
 class HistoryStore(ABC):
