@@ -9,6 +9,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,27 @@ from django.db import connection
 from .services import NODE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def http_json(
+    port: int, method: str, path: str, body: Any = None, token: str | None = None
+) -> tuple[int, Any]:
+    """One JSON request to a server of the test's, as Chatwoot's clients send it (the token
+    as ``api_access_token``): the status and the decoded body, errors included."""
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["api_access_token"] = token
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}",
+        data=json.dumps(body).encode() if body is not None else None,
+        headers=headers,
+        method=method,
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
 
 
 def free_port() -> int:

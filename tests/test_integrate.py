@@ -14,11 +14,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.request import Request, urlopen
 
 import pytest
 
-from .live import free_port
+from .live import free_port, http_json
 from .services import require_node
 
 pytestmark = [pytest.mark.server, pytest.mark.node]
@@ -109,17 +108,9 @@ def run(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: int =
 
 
 def call(port: int, method: str, path: str, body=None, token: str | None = None):
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["api_access_token"] = token
-    request = Request(
-        f"http://127.0.0.1:{port}{path}",
-        data=json.dumps(body).encode() if body is not None else None,
-        headers=headers,
-        method=method,
-    )
-    with urlopen(request, timeout=30) as response:
-        return json.loads(response.read() or b"{}")
+    status, data = http_json(port, method, path, body, token)
+    assert status < 400, (status, data)
+    return data
 
 
 @pytest.fixture(scope="module")

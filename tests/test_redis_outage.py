@@ -3,36 +3,20 @@ Redis down or stalled under a real server: requests never fail after their write
 presence reads as offline, rate limits fail open, and every Redis call gives up in seconds.
 """
 
-import json
 import signal
-import urllib.error
-from urllib.request import Request, urlopen
 
 import pytest
 
 from conversations.models import Message
 
-from .live import DaphneServer, new_prefix, server_environment
+from .live import DaphneServer, http_json, new_prefix, server_environment
 from .test_redis_restart import private_redis  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.server, pytest.mark.redis]
 
 
 def call(server, method: str, path: str, body=None, token: str | None = None):
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["api_access_token"] = token
-    request = Request(
-        f"http://127.0.0.1:{server.port}{path}",
-        data=json.dumps(body).encode() if body is not None else None,
-        headers=headers,
-        method=method,
-    )
-    try:
-        with urlopen(request, timeout=30) as response:
-            return response.status, json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
+    return http_json(server.port, method, path, body, token)
 
 
 @pytest.fixture
