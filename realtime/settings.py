@@ -81,20 +81,24 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
-class RealtimeSettings:
-    """Attribute access to ``settings.REALTIME`` over ``DEFAULTS``, cached until reloaded."""
+class NamespacedSettings:
+    """Attribute access to one dict setting (``settings.REALTIME``) over its defaults, cached
+    until reloaded. Other apps keep their own namespace with it (``CARBONCHAT``)."""
 
-    def __init__(self, defaults: dict[str, Any]) -> None:
+    def __init__(self, defaults: dict[str, Any], *, name: str = "REALTIME") -> None:
         self._defaults = defaults
+        self._name = name
         self._cache: dict[str, Any] = {}
 
     @property
     def user_settings(self) -> dict[str, Any]:
-        return getattr(settings, "REALTIME", {}) or {}
+        return getattr(settings, self._name, {}) or {}
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
         if name not in self._defaults:
-            raise AttributeError(f"Invalid REALTIME setting: {name!r}")
+            raise AttributeError(f"Invalid {self._name} setting: {name!r}")
         if name not in self._cache:
             self._cache[name] = self.user_settings.get(name, self._defaults[name])
         return self._cache[name]
@@ -103,7 +107,7 @@ class RealtimeSettings:
         self._cache.clear()
 
 
-realtime_settings = RealtimeSettings(DEFAULTS)
+realtime_settings = NamespacedSettings(DEFAULTS)
 
 
 @receiver(setting_changed, dispatch_uid="realtime.settings.reload")

@@ -44,6 +44,24 @@ SHAPES: dict[str, dict[str, str]] = {
         "thumbnail": "str",
     },
     "team": {"id": "int", "name": "str"},
+    # api/v1/models/_agent (REST: agents list, the assignment answer); the last three are
+    # CarbonChat's additions, which Chatwoot's user view has.
+    "agent": {
+        "id": "int",
+        "account_id": "int",
+        "availability_status": "str|null",
+        "auto_offline": "bool",
+        "confirmed": "bool",
+        "email": "str",
+        "provider": "str",
+        "available_name": "str",
+        "name": "str",
+        "role": "str",
+        "thumbnail": "str",
+        "?display_name": "str",
+        "?avatar_url": "str",
+        "?type": "str",
+    },
     "contact_inbox": {
         "id": "int",
         "contact_id": "int",

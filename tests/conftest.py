@@ -8,6 +8,7 @@ import pytest
 from conversations.models import Account, ContactInbox, Conversation, Inbox
 
 from . import factories as f
+from .audience import Audience, agent_identifier, contact_identifier
 
 
 @dataclass
@@ -166,3 +167,17 @@ def close_stray_database_sessions(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+@pytest.fixture
+async def audience(world):
+    """Sockets subscribed as the world's agents and contacts, each hearing what it may."""
+    audience = Audience()
+    await audience.add("agent", agent_identifier(world.agent, world.account))
+    await audience.add("admin", agent_identifier(world.admin, world.account))
+    await audience.add("outsider", agent_identifier(world.outsider, world.account))
+    await audience.add("foreign", agent_identifier(world.foreign_agent, world.foreign_account))
+    await audience.add("contact", contact_identifier(world.session))
+    await audience.add("foreign_contact", contact_identifier(world.foreign_session))
+    yield audience
+    await audience.close()

@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from conversations.models import Contact, Conversation, Message
 
 from . import factories as f
-from .audience import Audience, agent_identifier, contact_identifier
+from .chatwoot_shapes import assert_shape
 
 
 def client_for(user) -> APIClient:
@@ -23,17 +23,6 @@ def url(world, path: str = "", account=None) -> str:
 
 def conv_url(world, suffix: str = "") -> str:
     return url(world, f"conversations/{world.conversation.display_id}{suffix}")
-
-
-@pytest.fixture
-async def audience(world):
-    audience = Audience()
-    await audience.add("agent", agent_identifier(world.agent, world.account))
-    await audience.add("admin", agent_identifier(world.admin, world.account))
-    await audience.add("contact", contact_identifier(world.session))
-    await audience.add("foreign", agent_identifier(world.foreign_agent, world.foreign_account))
-    yield audience
-    await audience.close()
 
 
 def call(client: APIClient, method: str, path: str, data=None):
@@ -191,7 +180,9 @@ async def test_assignments(world, audience):
         {"assignee_id": world.agent.id, "team_id": team.id},
     )
     assert response.status_code == 200
-    assert response.json()["meta"]["assignee"]["id"] == world.agent.id
+    # As Chatwoot: the answer is the agent assigned (its agent view), not the conversation.
+    assert_shape(response.json(), "agent", "assignment")
+    assert (response.json()["id"], response.json()["role"]) == (world.agent.id, "agent")
     await audience.expect(["agent", "admin"], "assignee.changed")
     await audience.expect(["agent", "admin"], "team.changed")
     await audience.expect(["agent", "admin", "contact"], "conversation.updated")
@@ -202,8 +193,17 @@ async def test_assignments(world, audience):
     assert activity["content"] == f"Assigned to John via Billing by {world.admin.agent.name}"
     await audience.silent(["contact"])
     cleared = await call(admin, "post", conv_url(world, "/assignments"), {"assignee_id": None})
-    assert cleared.json()["meta"]["assignee"] is None
-    assert cleared.json()["meta"]["team"]["id"] == team.id
+    assert cleared.status_code == 200 and cleared.content == b"null"
+    conversation = await Conversation.objects.aget(pk=world.conversation.pk)
+    assert (conversation.assignee_id, conversation.team_id) == (None, team.id)
+    teamed = await call(admin, "post", conv_url(world, "/assignments"), {"team_id": team.id})
+    assert {k: teamed.json()[k] for k in ("id", "name", "account_id")} == {
+        "id": team.id,
+        "name": "Billing",
+        "account_id": world.account.id,
+    }
+    untamed = await call(admin, "post", conv_url(world, "/assignments"), {"team_id": None})
+    assert untamed.content == b"null"
     foreign = await call(
         admin, "post", conv_url(world, "/assignments"), {"assignee_id": world.foreign_agent.id}
     )

@@ -13,25 +13,11 @@ from conversations.services import conversations as conversation_services
 from conversations.services import messages as message_services
 
 from . import factories as f
-from .audience import Audience, agent_identifier, contact_identifier
 from .spec_samples import assert_like_sample, sample_data
 
 AGENTS = ["agent", "admin"]  # who sees the world's conversation
 NOT_AGENTS = ["outsider", "foreign"]  # an agent of another inbox, an agent of another account
 EVERYONE_ELSE = ["outsider", "foreign", "foreign_contact"]
-
-
-@pytest.fixture
-async def audience(world):
-    audience = Audience()
-    await audience.add("agent", agent_identifier(world.agent, world.account))
-    await audience.add("admin", agent_identifier(world.admin, world.account))
-    await audience.add("outsider", agent_identifier(world.outsider, world.account))
-    await audience.add("foreign", agent_identifier(world.foreign_agent, world.foreign_account))
-    await audience.add("contact", contact_identifier(world.session))
-    await audience.add("foreign_contact", contact_identifier(world.foreign_session))
-    yield audience
-    await audience.close()
 
 
 def run(fn, /, **kwargs):

@@ -13,7 +13,6 @@ import json
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from asgiref.sync import sync_to_async
 from django.utils import timezone
 
@@ -24,7 +23,6 @@ from conversations.services import labels as label_services
 from conversations.services import messages as message_services
 
 from . import factories as f
-from .audience import Audience, agent_identifier, contact_identifier
 from .chatwoot_shapes import EVENTS, assert_event
 
 PRESENCE = frozenset({"presence.update"})
@@ -95,15 +93,6 @@ async def drain(
 
 def run(fn, /, **kwargs):
     return sync_to_async(fn)(**kwargs)
-
-
-@pytest.fixture
-async def audience(world):
-    audience = Audience()
-    await audience.add("agent", agent_identifier(world.agent, world.account))
-    await audience.add("contact", contact_identifier(world.session))
-    yield audience
-    await audience.close()
 
 
 async def test_every_event_has_chatwoots_fields_for_agents_and_contacts(world, audience):

@@ -1,12 +1,10 @@
 """Mentions and notifications: made as Chatwoot makes them, each event to its one agent only
 (on the account's shared stream), and the REST calls that read, snooze and clear them."""
 
-import pytest
 from asgiref.sync import sync_to_async
 
 from conversations.models import Mention, Notification
 
-from .audience import Audience, agent_identifier
 from .chatwoot_shapes import SHAPES
 from .test_api_application import call, client_for, conv_url, url
 
@@ -27,16 +25,6 @@ NOTIFICATION_KEYS = {
     "push_message_title",
     "push_message_body",
 }
-
-
-@pytest.fixture
-async def audience(world):
-    audience = Audience()
-    await audience.add("agent", agent_identifier(world.agent, world.account))
-    await audience.add("admin", agent_identifier(world.admin, world.account))
-    await audience.add("outsider", agent_identifier(world.outsider, world.account))
-    yield audience
-    await audience.close()
 
 
 async def test_a_mention_in_a_note_notifies_only_the_mentioned_agent(world, audience):

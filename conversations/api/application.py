@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from rest_framework import serializers, status
@@ -13,9 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .. import presence, selectors
+from .. import filtering, presence, selectors
 from ..events.formats import iso_ms
 from ..events.payloads import label_titles
+from ..filtering import FilterError
 from ..models import AccountUser, Contact, ContactInbox, Conversation, Label, Message, Team
 from ..services import contacts as contact_services
 from ..services import conversations as conversation_services
@@ -26,6 +28,7 @@ from .authentication import AccessTokenAuthentication
 from .pagination import page_of
 from .params import query_int
 from .representations import (
+    agent_body,
     contact_body,
     contact_inbox_body,
     contact_inbox_body_inbox,
@@ -33,6 +36,7 @@ from .representations import (
     label_body,
     message_body,
     messages_meta,
+    team_columns,
 )
 from .schema import document
 
@@ -220,6 +224,41 @@ class ConversationListView(AgentAPIView):
             raise serializers.ValidationError({"contact_id": ["No such contact."]})
         session = ContactInbox.objects.filter(inbox=inbox, contact=contact).first()
         return session or contact_services.contact_session_create(contact=contact, inbox=inbox)
+
+
+def filter_refused(error: FilterError) -> Response:
+    """Chatwoot's 422 for a condition it cannot run, naming the condition."""
+    return Response(
+        {"error": error.message, "message": error.message, "attributes": [error.field]},
+        status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+    )
+
+
+def filter_conditions(request: Request) -> Any:
+    if not isinstance(request.data, dict) or "payload" not in request.data:
+        raise serializers.ValidationError({"payload": ['Send {"payload": [conditions]}.']})
+    return request.data["payload"]
+
+
+class ConversationFilterView(AgentAPIView):
+    """``POST conversations/filter {payload: [conditions]}`` (Chatwoot's advanced filters)."""
+
+    @document(None, "conversations_filter")
+    def post(self, request: Request, account_id: int) -> Response:
+        visible = selectors.conversations_visible_to(membership=self.membership)
+        try:
+            conversations = filtering.conversations_filtered(visible, filter_conditions(request))
+        except FilterError as error:
+            return filter_refused(error)
+        conversations = conversations.order_by("-last_activity_at", "-id")
+        page, meta = page_of(conversations, request.query_params.get("page"))
+        counts = selectors.conversation_counts(conversations, user_id=self.membership.user_id)
+        return Response(
+            {
+                "meta": {**counts, "current_page": meta["current_page"]},
+                "payload": [conversation_body(c) for c in page],
+            }
+        )
 
 
 class ConversationMetaView(AgentAPIView):
@@ -412,8 +451,22 @@ class AssignmentView(AgentAPIView):
         conversation_services.conversation_assign(
             conversation=conversation, actor=request.user, **changes
         )
-        conversation = self.get_conversation(display_id)
-        return Response(conversation_body(conversation))
+        # Chatwoot answers with what was assigned: the agent (its agent view), else the team
+        # (its columns), else null; the conversation itself comes through the socket.
+        if "assignee_id" in data:
+            if changes["assignee"] is None:
+                return json_null()
+            member = AccountUser.objects.select_related("user__agent").get(
+                account_id=self.account_id, user=changes["assignee"]
+            )
+            return Response(agent_body(member))
+        team = changes.get("team")
+        return Response(team_columns(team)) if team is not None else json_null()
+
+
+def json_null() -> HttpResponse:
+    """Chatwoot's ``render json: nil``: the JSON literal ``null`` (DRF would send no body)."""
+    return HttpResponse(b"null", content_type="application/json")
 
 
 class TypingView(AgentAPIView):
@@ -486,6 +539,26 @@ class ContactListView(AgentAPIView):
                     if session is not None
                     else {"inbox": None, "source_id": None},
                 }
+            }
+        )
+
+
+class ContactFilterView(AgentAPIView):
+    """``POST contacts/filter {payload: [conditions]}``."""
+
+    @document(None, "contacts_filter")
+    def post(self, request: Request, account_id: int) -> Response:
+        contacts = Contact.objects.filter(account_id=self.account_id)
+        try:
+            contacts = filtering.contacts_filtered(contacts, filter_conditions(request))
+        except FilterError as error:
+            return filter_refused(error)
+        page, meta = page_of(contacts.order_by("id"), request.query_params.get("page"))
+        online = presence.online_contacts(self.account_id)
+        return Response(
+            {
+                "meta": {"count": meta["all_count"], "current_page": meta["current_page"]},
+                "payload": [contact_body(c, online=online) for c in page],
             }
         )
 

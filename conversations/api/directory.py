@@ -12,41 +12,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import presence, selectors
+from ..conf import carbonchat_settings
 from ..models import AccountUser, Inbox, InboxMember, Team, TeamMember
 from ..models.agent import agent_of
+from ..services import inboxes as inbox_services
 from ..services import memberships as membership_services
 from ..services.agents import agent_set_availability
 from . import serializers as inputs
 from .application import AgentAPIView, save_unique, validated
 from .authentication import AccessTokenAuthentication
+from .representations import agent_body, email_of
 from .schema import document
-
-
-def email_of(user: Any) -> str:
-    field = user.get_email_field_name() if hasattr(user, "get_email_field_name") else "email"
-    return getattr(user, field, "") or ""
-
-
-def agent_body(membership: AccountUser) -> dict[str, Any]:
-    """An agent of an account (``api/v1/models/_agent``)."""
-    user = membership.user
-    agent = agent_of(user)
-    return {
-        "id": user.pk,
-        "account_id": membership.account_id,
-        "availability_status": presence.agent_status(user.pk, membership.account_id),
-        "auto_offline": membership.auto_offline,
-        "confirmed": True,
-        "email": email_of(user),
-        "provider": "email",
-        "available_name": agent.available_name,
-        "name": agent.name,
-        "display_name": agent.display_name,
-        "role": membership.role,
-        "thumbnail": agent.avatar_url or "",
-        "avatar_url": agent.avatar_url or "",
-        "type": "user",
-    }
 
 
 def profile_body(user: Any) -> dict[str, Any]:
@@ -87,25 +63,79 @@ def profile_body(user: Any) -> dict[str, Any]:
     }
 
 
-def inbox_body(inbox: Inbox) -> dict[str, Any]:
-    return {
+# Chatwoot's inbox view keys that CarbonChat's channels have no use for, answered empty.
+INBOX_UNUSED = {
+    "csat_config": {},
+    "auto_assignment_config": {},
+    "working_hours": [],
+    "callback_webhook_url": None,
+    "sender_name_type": "friendly",
+    "provider": None,
+    "messaging_service_sid": None,
+    "phone_number": None,
+}
+WIDGET_KEYS = (
+    "allowed_domains",
+    "widget_color",
+    "website_url",
+    "hmac_mandatory",
+    "welcome_title",
+    "welcome_tagline",
+    "website_token",
+    "selected_feature_flags",
+    "reply_time",
+)
+
+
+def inbox_body(inbox: Inbox, *, administrator: bool = False) -> dict[str, Any]:
+    """An inbox as Chatwoot's ``api/v1/models/_inbox`` shows it; ``hmac_token`` (a secret)
+    to the account's administrators only."""
+    body: dict[str, Any] = {
         "id": inbox.id,
+        "avatar_url": "",
         "channel_id": inbox.id,  # CarbonChat's inboxes are their own channel
         "name": inbox.name,
         "channel_type": inbox.channel_type,
-        "avatar_url": "",
-        "provider": None,
-        "greeting_enabled": False,
-        "greeting_message": None,
-        "working_hours_enabled": False,
-        "enable_email_collect": True,
-        "csat_survey_enabled": False,
-        "enable_auto_assignment": True,
-        "allow_messages_after_resolved": True,
-        "inbox_identifier": inbox.identifier
-        if inbox.channel_type == Inbox.ChannelType.API
-        else None,
+        "greeting_enabled": inbox.greeting_enabled,
+        "greeting_message": inbox.greeting_message,
+        "working_hours_enabled": inbox.working_hours_enabled,
+        "enable_email_collect": inbox.enable_email_collect,
+        "csat_survey_enabled": inbox.csat_survey_enabled,
+        "enable_auto_assignment": inbox.enable_auto_assignment,
+        "out_of_office_message": inbox.out_of_office_message,
+        "timezone": inbox.timezone,
+        "allow_messages_after_resolved": inbox.allow_messages_after_resolved,
+        "lock_to_single_conversation": inbox.lock_to_single_conversation,
+        "business_name": inbox.business_name,
+        **INBOX_UNUSED,
     }
+    widget = inbox.channel_type == Inbox.ChannelType.WEB_WIDGET
+    for key in WIDGET_KEYS:
+        body[key] = getattr(inbox, key) if widget else None
+    body["web_widget_script"] = widget_snippet(inbox) if widget else None
+    if widget:
+        body["pre_chat_form_enabled"] = inbox.pre_chat_form_enabled
+        body["pre_chat_form_options"] = inbox.pre_chat_form_options
+        body["continuity_via_email"] = inbox.continuity_via_email
+    if inbox.channel_type == Inbox.ChannelType.API:
+        body["webhook_url"] = inbox.webhook_url
+        body["inbox_identifier"] = inbox.identifier
+        body["additional_attributes"] = inbox.additional_attributes
+        body["hmac_mandatory"] = inbox.hmac_mandatory
+    else:
+        body["inbox_identifier"] = None
+    if administrator and (widget or inbox.channel_type == Inbox.ChannelType.API):
+        body["hmac_token"] = inbox.hmac_token
+    return body
+
+
+def widget_snippet(inbox: Inbox) -> str:
+    """The ``<script>`` a site owner pastes into its pages (the embeddable widget)."""
+    base = carbonchat_settings.FRONTEND_URL
+    return (
+        f'<script src="{base}/widget/carbonchat.js" '
+        f'data-website-token="{inbox.website_token}" defer></script>'
+    )
 
 
 def team_body(team: Team, user: Any) -> dict[str, Any]:
@@ -190,23 +220,62 @@ class AgentDetailView(AgentAPIView):
         return Response({})
 
 
+def inbox_settings(data: dict[str, Any]) -> dict[str, Any]:
+    """A validated inbox body as model fields: the channel's settings flattened in."""
+    channel = dict(data.pop("channel", {}))
+    channel.pop("type", None)
+    return {**data, **channel}
+
+
 class InboxListView(AgentAPIView):
     @document(None, "inboxes_list")
     def get(self, request: Request, account_id: int) -> Response:
         inboxes = selectors.inboxes_visible_to(membership=self.membership).order_by("id")
-        return Response({"payload": [inbox_body(i) for i in inboxes]})
+        administrator = self.membership.is_administrator
+        return Response({"payload": [inbox_body(i, administrator=administrator) for i in inboxes]})
+
+    @document(inputs.InboxSerializer, "inboxes_create")
+    def post(self, request: Request, account_id: int) -> Response:
+        """An API or website-widget inbox (``channel.type`` ``api`` or ``web_widget``)."""
+        self.require_administrator()
+        data = validated(inputs.InboxSerializer, request.data)
+        channel_type = inputs.CHANNEL_TYPES[data["channel"]["type"]]
+        inbox = inbox_services.inbox_create(
+            account=self.membership.account, channel_type=channel_type, **inbox_settings(data)
+        )
+        return Response(inbox_body(inbox, administrator=True))
 
 
 class InboxDetailView(AgentAPIView):
-    def inboxes(self) -> Any:
-        return selectors.inboxes_visible_to(membership=self.membership)
+    def get_inbox(self, inbox_id: int) -> Inbox:
+        return get_object_or_404(
+            selectors.inboxes_visible_to(membership=self.membership), pk=inbox_id
+        )
 
     @document(None, "inboxes_show")
     def get(self, request: Request, account_id: int, inbox_id: int) -> Response:
-        inbox = get_object_or_404(
-            selectors.inboxes_visible_to(membership=self.membership), pk=inbox_id
-        )
-        return Response(inbox_body(inbox))
+        inbox = self.get_inbox(inbox_id)
+        return Response(inbox_body(inbox, administrator=self.membership.is_administrator))
+
+    @document(inputs.InboxSerializer, "inboxes_update")
+    def patch(self, request: Request, account_id: int, inbox_id: int) -> Response:
+        self.require_administrator()
+        inbox = self.get_inbox(inbox_id)
+        serializer = inputs.InboxSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        requested = data.get("channel", {}).get("type")
+        if requested and inputs.CHANNEL_TYPES[requested] != inbox.channel_type:
+            raise serializers.ValidationError({"channel": ["An inbox keeps its channel type."]})
+        inbox = inbox_services.inbox_update(inbox=inbox, **inbox_settings(data))
+        return Response(inbox_body(inbox, administrator=True))
+
+    @document(None, "inboxes_delete")
+    def delete(self, request: Request, account_id: int, inbox_id: int) -> Response:
+        """As Chatwoot: the inbox goes with its conversations; administrators only."""
+        self.require_administrator()
+        inbox_services.inbox_delete(inbox=self.get_inbox(inbox_id))
+        return Response({"message": "The inbox was deleted."})
 
 
 class InboxMembersView(InboxDetailView):

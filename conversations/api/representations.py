@@ -11,7 +11,8 @@ from ..events.payloads import (
     message_payload,
     user_payload,
 )
-from ..models import Contact, ContactInbox, Conversation, Inbox, Label, Message
+from ..models import AccountUser, Contact, ContactInbox, Conversation, Inbox, Label, Message, Team
+from ..models.agent import agent_of
 from ..selectors import conversation_messages
 
 
@@ -136,4 +137,44 @@ def public_conversation_body(conversation: Conversation) -> dict[str, Any]:
             "name": conversation.contact.name,
             "email": conversation.contact.email,
         },
+    }
+
+
+def email_of(user: Any) -> str:
+    field = user.get_email_field_name() if hasattr(user, "get_email_field_name") else "email"
+    return getattr(user, field, "") or ""
+
+
+def agent_body(membership: AccountUser) -> dict[str, Any]:
+    """An agent of an account (``api/v1/models/_agent``)."""
+    user = membership.user
+    agent = agent_of(user)
+    return {
+        "id": user.pk,
+        "account_id": membership.account_id,
+        "availability_status": presence.agent_status(user.pk, membership.account_id),
+        "auto_offline": membership.auto_offline,
+        "confirmed": True,
+        "email": email_of(user),
+        "provider": "email",
+        "available_name": agent.available_name,
+        "name": agent.name,
+        "display_name": agent.display_name,
+        "role": membership.role,
+        "thumbnail": agent.avatar_url or "",
+        "avatar_url": agent.avatar_url or "",
+        "type": "user",
+    }
+
+
+def team_columns(team: Team) -> dict[str, Any]:
+    """A team as Chatwoot renders the record itself (the assignment answer)."""
+    return {
+        "id": team.id,
+        "name": team.name,
+        "description": team.description,
+        "allow_auto_assign": team.allow_auto_assign,
+        "account_id": team.account_id,
+        "created_at": iso_ms(team.created_at),
+        "updated_at": iso_ms(team.created_at),  # teams keep no update time
     }

@@ -2,6 +2,7 @@
 
 import json
 import re
+import zoneinfo
 from datetime import UTC, datetime
 from typing import Any
 
@@ -358,3 +359,67 @@ class PublicConversationSerializer(serializers.Serializer):
 
 class PublicTypingSerializer(serializers.Serializer):
     typing_status = serializers.ChoiceField(choices=TYPING_STATUSES)
+
+
+CHANNEL_TYPES = {"api": "Channel::Api", "web_widget": "Channel::WebWidget"}
+HEX_COLOR = r"^#[0-9a-fA-F]{3,8}$"
+
+
+class ChannelSerializer(serializers.Serializer):
+    """``channel {type, …}``: the API and website-widget settings Chatwoot lets one edit."""
+
+    type = serializers.ChoiceField(choices=list(CHANNEL_TYPES), required=False)
+    webhook_url = serializers.URLField(max_length=2048, allow_blank=True, required=False)
+    hmac_mandatory = serializers.BooleanField(required=False)
+    additional_attributes = FreeformObject(required=False)
+    website_url = serializers.URLField(max_length=2048, allow_blank=True, required=False)
+    widget_color = serializers.RegexField(HEX_COLOR, required=False)
+    welcome_title = serializers.CharField(max_length=255, allow_blank=True, required=False)
+    welcome_tagline = serializers.CharField(max_length=255, allow_blank=True, required=False)
+    reply_time = serializers.ChoiceField(
+        choices=["in_a_few_minutes", "in_a_few_hours", "in_a_day"], required=False
+    )
+    pre_chat_form_enabled = serializers.BooleanField(required=False)
+    pre_chat_form_options = FreeformObject(required=False)
+    continuity_via_email = serializers.BooleanField(required=False)
+    allowed_domains = serializers.CharField(max_length=4096, allow_blank=True, required=False)
+    selected_feature_flags = serializers.ListField(
+        child=serializers.ChoiceField(
+            choices=["attachments", "emoji_picker", "end_conversation", "use_inbox_avatar_for_bot"]
+        ),
+        max_length=4,
+        required=False,
+    )
+
+
+class InboxSerializer(serializers.Serializer):
+    """Create (``name`` and ``channel.type`` required) and update (anything, partially)."""
+
+    name = serializers.CharField(max_length=255)
+    greeting_enabled = serializers.BooleanField(required=False)
+    greeting_message = serializers.CharField(
+        max_length=10_000, allow_blank=True, allow_null=True, required=False
+    )
+    enable_email_collect = serializers.BooleanField(required=False)
+    csat_survey_enabled = serializers.BooleanField(required=False)
+    enable_auto_assignment = serializers.BooleanField(required=False)
+    working_hours_enabled = serializers.BooleanField(required=False)
+    out_of_office_message = serializers.CharField(
+        max_length=10_000, allow_blank=True, allow_null=True, required=False
+    )
+    timezone = serializers.ChoiceField(
+        choices=sorted(zoneinfo.available_timezones()), required=False
+    )
+    allow_messages_after_resolved = serializers.BooleanField(required=False)
+    lock_to_single_conversation = serializers.BooleanField(required=False)
+    business_name = serializers.CharField(
+        max_length=255, allow_blank=True, allow_null=True, required=False
+    )
+    channel = ChannelSerializer(required=False)
+
+    def validate(self, data: dict[str, Any]) -> dict[str, Any]:
+        if not self.partial and not data.get("channel", {}).get("type"):
+            raise serializers.ValidationError(
+                {"channel": [f"channel.type is one of {', '.join(CHANNEL_TYPES)}."]}
+            )
+        return data

@@ -54,6 +54,8 @@ urlpatterns = [
     path(ACCOUNT + "teams/<int:team_id>", directory.TeamDetailView.as_view()),
     path(ACCOUNT + "teams/<int:team_id>/team_members", directory.TeamMembersView.as_view()),
     path(ACCOUNT + "conversations/meta", app.ConversationMetaView.as_view()),
+    path(ACCOUNT + "conversations/filter", app.ConversationFilterView.as_view()),
+    path(ACCOUNT + "contacts/filter", app.ContactFilterView.as_view()),
     path(ACCOUNT + "notifications", notifications.NotificationListView.as_view()),
     path(ACCOUNT + "notifications/read_all", notifications.NotificationReadAllView.as_view()),
     path(

@@ -19,6 +19,16 @@ def new_inbox_identifier() -> str:
     return secrets.token_urlsafe(18)
 
 
+def new_website_token() -> str:
+    """A web-widget inbox's public token: it sits in the site's page, so it is no secret."""
+    return secrets.token_urlsafe(18)
+
+
+def new_hmac_token() -> str:
+    """The secret an inbox's owner signs contact identities with (``identifier_hash``)."""
+    return secrets.token_urlsafe(24)
+
+
 def token_digest(token: str) -> str:
     """SHA-256 of a token: what lookups index, so lookup timing says nothing of the token."""
     return hashlib.sha256(token.encode()).hexdigest()
