@@ -190,6 +190,25 @@ STATIC_ROOT = os.environ.get("STATIC_ROOT", str(BASE_DIR / "staticfiles")) if PR
 # In the embedded mode files are found in the apps directly; production runs collectstatic.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
+# Attachments: local files under MEDIA_ROOT, served by CarbonChat itself at MEDIA_URL
+# (conversations/attachments.py adds the headers that keep uploaded HTML or SVG inert).
+# ATTACHMENT_STORAGE replaces the backend, as JSON, e.g. django-storages' S3 (the s3 extra):
+#   ATTACHMENT_STORAGE='{"BACKEND": "storages.backends.s3.S3Storage",
+#                        "OPTIONS": {"bucket_name": "chat-files"}}'
+MEDIA_URL = "/media/"
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
+STORAGES = {
+    "default": json.loads(os.environ.get("ATTACHMENT_STORAGE") or "null")
+    or {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# The domain's options (conversations/conf.py).
+CARBONCHAT = {
+    "FRONTEND_URL": os.environ.get("FRONTEND_URL", "").rstrip("/"),
+    "MAX_ATTACHMENT_BYTES": int(os.environ.get("MAX_ATTACHMENT_BYTES", 40 * 1024 * 1024)),
+}
+
 if REDIS_URL:
     # One PUBLISH per group send and no per-process queue to overflow: the default
     # RedisChannelLayer drops group messages once a process is 100 behind (PITFALLS.md).

@@ -3,10 +3,13 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from conversations import attachments
 from conversations.api import errors
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Locally stored attachments (with S3 or another object store, clients go there instead).
+    path("media/<path:path>", attachments.serve, name="attachment"),
     path("", include("conversations.api.urls")),
     # Last: any other API path is a JSON 404, in debug mode too, never an HTML page.
     re_path(r"^(?:public/)?api/(?P<path>.*)$", errors.unknown_api_path),

@@ -8,6 +8,7 @@ from .models import (
     Account,
     AccountUser,
     Agent,
+    Attachment,
     Contact,
     ContactInbox,
     Conversation,
@@ -100,8 +101,50 @@ class InboxMemberInline(admin.TabularInline):
 class InboxAdmin(admin.ModelAdmin):
     list_display = ["id", "name", "channel_type", "account", "identifier", "created_at"]
     list_filter = ["channel_type", "account"]
-    search_fields = ["name", "identifier"]
-    readonly_fields = ["identifier"]
+    search_fields = ["name", "identifier", "website_token"]
+    readonly_fields = ["identifier", "website_token", "hmac_token"]
+    formfield_overrides = URL_FIELDS
+    fieldsets = [
+        (None, {"fields": ["account", "name", "channel_type", "identifier"]}),
+        (
+            "Conversations",
+            {
+                "fields": [
+                    "greeting_enabled",
+                    "greeting_message",
+                    "enable_email_collect",
+                    "csat_survey_enabled",
+                    "enable_auto_assignment",
+                    "allow_messages_after_resolved",
+                    "lock_to_single_conversation",
+                    "working_hours_enabled",
+                    "out_of_office_message",
+                    "timezone",
+                    "business_name",
+                ]
+            },
+        ),
+        ("Identity (HMAC)", {"fields": ["hmac_token", "hmac_mandatory"]}),
+        ("API channel", {"fields": ["webhook_url", "additional_attributes"]}),
+        (
+            "Website widget",
+            {
+                "fields": [
+                    "website_token",
+                    "website_url",
+                    "widget_color",
+                    "welcome_title",
+                    "welcome_tagline",
+                    "reply_time",
+                    "pre_chat_form_enabled",
+                    "pre_chat_form_options",
+                    "continuity_via_email",
+                    "allowed_domains",
+                    "selected_feature_flags",
+                ]
+            },
+        ),
+    ]
     inlines = [InboxMemberInline]
 
 
@@ -213,8 +256,16 @@ class ConversationAdmin(admin.ModelAdmin):
     inlines = [MessageInline]
 
 
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    extra = 0
+    fields = ["file_type", "file", "content_type", "file_size", "width", "height"]
+    readonly_fields = fields
+
+
 @admin.register(Message)
 class MessageAdmin(admin.ModelAdmin):
+    inlines = [AttachmentInline]
     list_display = [
         "id",
         "conversation",
@@ -253,3 +304,12 @@ class MentionAdmin(admin.ModelAdmin):
     list_display = ["id", "user", "conversation", "mentioned_at"]
     list_filter = ["account"]
     raw_id_fields = ["user", "conversation"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["id", "message", "file_type", "content_type", "file_size", "created_at"]
+    list_filter = ["file_type", "account"]
+    raw_id_fields = ["message"]
+    autocomplete_fields = ["account"]
+    readonly_fields = ["created_at"]

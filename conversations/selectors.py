@@ -77,7 +77,9 @@ def conversation_list(
 
 
 def conversation_messages(*, conversation: Conversation, for_contact: bool) -> QuerySet[Message]:
-    messages = conversation.messages.select_related("sender_user__agent", "sender_contact")
+    messages = conversation.messages.select_related(
+        "sender_user__agent", "sender_contact"
+    ).prefetch_related("attachments")
     if for_contact:
         messages = messages.filter(private=False).exclude(message_type=Message.MessageType.ACTIVITY)
     return messages.order_by("created_at", "id")

@@ -4,17 +4,21 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from rest_framework import serializers, status
+from rest_framework import parsers, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from .. import filtering, presence, selectors
+from ..attachments import upload_problem
+from ..conf import carbonchat_settings
 from ..events.formats import iso_ms
 from ..events.payloads import label_titles
 from ..filtering import FilterError
@@ -39,6 +43,22 @@ from .representations import (
     team_columns,
 )
 from .schema import document
+
+# Message creation also takes multipart bodies: the dashboard and widget send files so.
+WITH_UPLOADS = [*api_settings.DEFAULT_PARSER_CLASSES, parsers.MultiPartParser, parsers.FormParser]
+
+
+def uploaded_attachments(request: Request, *, from_contact: bool) -> list[UploadedFile]:
+    """The files of ``attachments[]`` (or ``attachments``), each checked; a bad one is a 400
+    naming ``attachments``, before anything is saved."""
+    files = request.FILES.getlist("attachments[]") + request.FILES.getlist("attachments")
+    limit = int(carbonchat_settings.MAX_ATTACHMENTS_PER_MESSAGE)
+    if len(files) > limit:
+        raise serializers.ValidationError({"attachments": [f"At most {limit} files a message."]})
+    problems = [p for p in (upload_problem(f, from_contact=from_contact) for f in files) if p]
+    if problems:
+        raise serializers.ValidationError({"attachments": problems})
+    return files
 
 
 def validated(
@@ -364,10 +384,13 @@ class MessageListView(AgentAPIView):
             }
         )
 
+    parser_classes = WITH_UPLOADS
+
     @document(inputs.MessageCreateSerializer, "messages_create")
     def post(self, request: Request, account_id: int, display_id: int) -> Response:
         conversation = self.get_conversation(display_id)
-        data = validated(inputs.MessageCreateSerializer, request.data)
+        uploads = uploaded_attachments(request, from_contact=False)
+        data = validated(inputs.MessageCreateSerializer, request.data, attachments=uploads)
         message_type = inputs.MESSAGE_TYPES[data["message_type"]]
         sender = (
             request.user if message_type == Message.MessageType.OUTGOING else (conversation.contact)
@@ -381,6 +404,7 @@ class MessageListView(AgentAPIView):
             content_type=data["content_type"],
             content_attributes=data["content_attributes"],
             echo_id=data["echo_id"],
+            attachments=uploads,
         )
         return Response(
             message_body(message, conversation, data["echo_id"]), status=status.HTTP_201_CREATED

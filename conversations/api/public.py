@@ -19,7 +19,7 @@ from ..services import contacts as contact_services
 from ..services import conversations as conversation_services
 from ..services import messages as message_services
 from . import serializers as inputs
-from .application import save_contact, validated
+from .application import WITH_UPLOADS, save_contact, uploaded_attachments, validated
 from .representations import message_body, public_contact_body, public_conversation_body
 from .schema import document
 from .throttling import PublicAddressThrottle, PublicSessionThrottle
@@ -117,19 +117,23 @@ class PublicMessageListView(PublicAPIView):
         messages = selectors.conversation_messages(conversation=conversation, for_contact=True)
         return Response([message_body(m, conversation) for m in messages])
 
+    parser_classes = WITH_UPLOADS
+
     @document(inputs.PublicMessageSerializer, "public_messages_create")
     def post(
         self, request: Request, inbox_identifier: str, source_id: str, display_id: int
     ) -> Response:
         session = self.get_session(inbox_identifier, source_id)
         conversation = self.get_conversation(session, display_id)
-        data = validated(inputs.PublicMessageSerializer, request.data)
+        uploads = uploaded_attachments(request, from_contact=True)
+        data = validated(inputs.PublicMessageSerializer, request.data, attachments=uploads)
         message = message_services.message_create(
             conversation=conversation,
             content=data["content"],
             message_type=Message.MessageType.INCOMING,
             sender=session.contact,
             echo_id=data["echo_id"],
+            attachments=uploads,
         )
         return Response(
             message_body(message, conversation, data["echo_id"]), status=status.HTTP_201_CREATED

@@ -75,15 +75,29 @@ def check_text(value: Any, *, depth: int) -> None:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-class MessageCreateSerializer(serializers.Serializer):
-    content = serializers.CharField(max_length=150_000, allow_blank=False)
+class MessageContent(serializers.Serializer):
+    """A message's text: required, unless the message carries attachments (multipart bodies
+    with ``attachments[]``; the view says so in the ``attachments`` context)."""
+
+    content = serializers.CharField(
+        max_length=150_000, required=False, allow_blank=True, allow_null=True, default=None
+    )
+    echo_id = serializers.CharField(max_length=64, required=False, allow_null=True, default=None)
+
+    def validate_content(self, value: str | None) -> str | None:
+        if not (value or "").strip() and not self.context.get("attachments"):
+            raise serializers.ValidationError("Send content, attachments or both.")
+        return value or None
+
+
+class MessageCreateSerializer(MessageContent):
     private = serializers.BooleanField(default=False)
     message_type = serializers.ChoiceField(choices=list(MESSAGE_TYPES), default="outgoing")
     content_type = serializers.ChoiceField(
         choices=Message.ContentType.values, default=Message.ContentType.TEXT
     )
-    content_attributes = FreeformObject(required=False, default=dict)
-    echo_id = serializers.CharField(max_length=64, required=False, allow_null=True, default=None)
+    # binary: a multipart body sends the object as a JSON string.
+    content_attributes = FreeformObject(required=False, default=dict, binary=True)
 
 
 class MessageUpdateSerializer(serializers.Serializer):
@@ -348,9 +362,8 @@ class AvailabilitySerializer(serializers.Serializer):
     availability = serializers.ChoiceField(choices=AccountUser.Availability.values)
 
 
-class PublicMessageSerializer(serializers.Serializer):
-    content = serializers.CharField(max_length=150_000)
-    echo_id = serializers.CharField(max_length=64, required=False, allow_null=True, default=None)
+class PublicMessageSerializer(MessageContent):
+    """A contact's message: its text and, in a multipart body, ``attachments[]``."""
 
 
 class PublicConversationSerializer(serializers.Serializer):

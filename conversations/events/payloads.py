@@ -13,7 +13,16 @@ from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 
-from ..models import Contact, ContactInbox, Conversation, Message, Notification, Team
+from .. import attachments
+from ..models import (
+    Attachment,
+    Contact,
+    ContactInbox,
+    Conversation,
+    Message,
+    Notification,
+    Team,
+)
 from ..models.agent import agent_of
 from ..presence import agent_status
 from .formats import epoch, epoch_float, iso_ms
@@ -110,8 +119,44 @@ def message_payload(
         payload["sender"] = user_payload(message.sender_user, message.account_id)
     elif message.sender_contact is not None:
         payload["sender"] = contact_payload(message.sender_contact)
+    attachments = list(message.attachments.all())
+    if attachments:  # as Chatwoot: the key only when there are some
+        payload["attachments"] = [attachment_payload(a) for a in attachments]
     if echo_id is not None:
         payload["echo_id"] = echo_id
+    return payload
+
+
+def attachment_payload(attachment: Attachment) -> dict[str, Any]:
+    """Attachment#push_event_data: the common keys, then those of its file type."""
+    payload: dict[str, Any] = {
+        "id": attachment.id,
+        "message_id": attachment.message_id,
+        "file_type": attachment.file_type,
+        "account_id": attachment.account_id,
+    }
+    kind = attachment.file_type
+    if kind == Attachment.FileType.LOCATION:
+        payload.update(
+            coordinates_lat=attachment.coordinates_lat,
+            coordinates_long=attachment.coordinates_long,
+            fallback_title=attachment.fallback_title,
+            data_url=attachment.external_url,
+        )
+        return payload
+    if kind == Attachment.FileType.FALLBACK:
+        payload.update(fallback_title=attachment.fallback_title, data_url=attachment.external_url)
+        return payload
+    payload.update(
+        extension=attachment.extension,
+        data_url=attachments.data_url(attachment),
+        thumb_url=attachments.thumb_url(attachment),
+        file_size=attachment.file_size,
+        width=attachment.width,
+        height=attachment.height,
+    )
+    if kind == Attachment.FileType.AUDIO:
+        payload["transcribed_text"] = attachment.meta.get("transcribed_text") or ""
     return payload
 
 

@@ -2,6 +2,7 @@
 
 from .account import Account, AccountUser
 from .agent import Agent
+from .attachment import Attachment
 from .contact import Contact, ContactInbox
 from .conversation import Conversation
 from .inbox import Inbox, InboxMember
@@ -15,6 +16,7 @@ __all__ = [
     "Account",
     "AccountUser",
     "Agent",
+    "Attachment",
     "Contact",
     "ContactInbox",
     "Conversation",

@@ -1,12 +1,15 @@
 """Services that write messages."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from ..models import Contact, Conversation, Message
 from . import activity, notifications
+from . import attachments as attachment_services
 
 DELETED_CONTENT = "This message was deleted"
 
@@ -24,7 +27,9 @@ def message_create(
     additional_attributes: dict[str, Any] | None = None,
     source_id: str | None = None,
     echo_id: str | None = None,
+    attachments: Sequence[UploadedFile] = (),
 ) -> Message:
+    """``attachments``: uploads saved with the message, in its event and answer."""
     message = Message(
         conversation=conversation,
         account_id=conversation.account_id,
@@ -44,6 +49,8 @@ def message_create(
     first_reply = is_first_reply(message)
     message.is_first_reply = first_reply  # the catalogue sends first.reply.created with it
     message.save()
+    for upload in attachments:
+        attachment_services.attachment_create(message=message, upload=upload)
     conversation_after_message(conversation=conversation, message=message, first_reply=first_reply)
     notifications.notify_message(message=message)
     return message
@@ -116,5 +123,7 @@ def message_delete(*, message: Message) -> Message:
     """Soft delete: the content is replaced and marked, and clients see ``message.updated``."""
     message.content = DELETED_CONTENT
     message.content_attributes = {**message.content_attributes, "deleted": True}
+    # As Chatwoot: the files go with the content.
+    attachment_services.attachments_delete(message=message)
     message.save()
     return message
