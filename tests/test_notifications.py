@@ -118,3 +118,60 @@ async def test_the_notifications_api(world, audience):
     assert received.count("notification.created") == 3
     assert "notification.deleted" in received and "notification.updated" in received
     await audience.silent(["outsider"])
+
+
+async def test_participants_hear_of_new_messages_once_each(world, audience):
+    """Assigned once, then reassigned: the former assignee still takes part; a mentioned
+    agent takes part too. The contact writes: the assignee is told as assignee, the others
+    as participants, nobody twice."""
+    from conversations.models import ConversationParticipant, Message
+    from conversations.services.messages import message_create
+
+    admin = client_for(world.admin)
+    for user in (world.agent, world.outsider):
+        await call(admin, "post", conv_url(world, "/assignments"), {"assignee_id": user.id})
+    await call(
+        admin,
+        "post",
+        conv_url(world, "/messages"),
+        {"content": f"mention://user/{world.admin.id}/Ada see this", "private": True},
+    )  # the writer mentioning itself: neither told nor made a participant
+    participants = ConversationParticipant.objects.filter(conversation=world.conversation)
+    assert {p.user_id async for p in participants} == {world.agent.id, world.outsider.id}
+    await Notification.objects.all().adelete()
+    await sync_to_async(message_create)(
+        conversation=world.conversation,
+        content="Hello?",
+        message_type=Message.MessageType.INCOMING,
+        sender=world.session.contact,
+    )
+    kinds = {
+        n.user_id: n.notification_type
+        async for n in Notification.objects.filter(conversation=world.conversation)
+    }
+    assert kinds == {
+        world.outsider.id: "assigned_conversation_new_message",
+        world.agent.id: "participating_conversation_new_message",
+    }
+    # An agent's own reply tells the others, not the writer.
+    await Notification.objects.all().adelete()
+    await call(client_for(world.agent), "post", conv_url(world, "/messages"), {"content": "Hi"})
+    assert [n.user_id async for n in Notification.objects.all()] == [world.outsider.id]
+
+
+async def test_the_participants_api(world):
+    admin = client_for(world.admin)
+    path = conv_url(world, "/participants")
+    assert (await call(admin, "get", path)).json() == []
+    added = await call(admin, "post", path, {"user_ids": [world.agent.id, world.outsider.id]})
+    assert added.status_code == 200
+    assert [a["id"] for a in added.json()] == sorted([world.agent.id, world.outsider.id])
+    assert set(added.json()[0]) >= {"id", "name", "role", "availability_status", "thumbnail"}
+    replaced = await call(admin, "patch", path, {"user_ids": [world.admin.id]})
+    assert [a["id"] for a in replaced.json()] == [world.admin.id]
+    removed = await call(admin, "delete", path, {"user_ids": [world.admin.id]})
+    assert removed.status_code == 200 and (await call(admin, "get", path)).json() == []
+    foreign = await call(admin, "post", path, {"user_ids": [world.foreign_agent.id]})
+    assert foreign.status_code == 400 and foreign.json()["attributes"] == ["user_ids"]
+    # Another account's agent cannot reach this conversation's participants at all.
+    assert (await call(client_for(world.foreign_agent), "get", path)).status_code == 404

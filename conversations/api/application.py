@@ -27,6 +27,7 @@ from ..services import contacts as contact_services
 from ..services import conversations as conversation_services
 from ..services import labels as label_services
 from ..services import messages as message_services
+from ..services import participants as participant_services
 from . import serializers as inputs
 from .authentication import AccessTokenAuthentication
 from .pagination import page_of
@@ -491,6 +492,46 @@ class AssignmentView(AgentAPIView):
 def json_null() -> HttpResponse:
     """Chatwoot's ``render json: nil``: the JSON literal ``null`` (DRF would send no body)."""
     return HttpResponse(b"null", content_type="application/json")
+
+
+class ParticipantsView(AgentAPIView):
+    """``conversations/{id}/participants``: list, add, replace (``PATCH``) and remove
+    (``DELETE``) by ``user_ids``; answers are agent views, as Chatwoot's."""
+
+    def participants_body(self, conversation: Conversation, user_ids: Any = None) -> Response:
+        ids = participant_services.participant_ids(conversation) if user_ids is None else user_ids
+        members = AccountUser.objects.filter(
+            account_id=self.account_id, user_id__in=ids
+        ).select_related("user__agent")
+        return Response([agent_body(m) for m in members.order_by("user_id")])
+
+    def change(self, request: Request, display_id: int, service) -> tuple[Conversation, list]:
+        conversation = self.get_conversation(display_id)
+        data = validated(inputs.UserIdsSerializer, request.data)
+        user_ids = self.members_of_account(data["user_ids"])
+        service(conversation=conversation, user_ids=user_ids)
+        return conversation, user_ids
+
+    @document(None, "conversation_participants_list")
+    def get(self, request: Request, account_id: int, display_id: int) -> Response:
+        return self.participants_body(self.get_conversation(display_id))
+
+    @document(inputs.UserIdsSerializer, "conversation_participants_add")
+    def post(self, request: Request, account_id: int, display_id: int) -> Response:
+        conversation, user_ids = self.change(
+            request, display_id, participant_services.participants_add
+        )
+        return self.participants_body(conversation, user_ids)
+
+    @document(inputs.UserIdsSerializer, "conversation_participants_set")
+    def patch(self, request: Request, account_id: int, display_id: int) -> Response:
+        conversation, _ = self.change(request, display_id, participant_services.participants_set)
+        return self.participants_body(conversation)
+
+    @document(inputs.UserIdsSerializer, "conversation_participants_remove")
+    def delete(self, request: Request, account_id: int, display_id: int) -> Response:
+        self.change(request, display_id, participant_services.participants_remove)
+        return Response({})
 
 
 class TypingView(AgentAPIView):

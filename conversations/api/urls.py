@@ -20,6 +20,7 @@ urlpatterns = [
     path(CONVERSATION + "toggle_status", app.ToggleStatusView.as_view()),
     path(CONVERSATION + "assignments", app.AssignmentView.as_view()),
     path(CONVERSATION + "toggle_typing_status", app.TypingView.as_view()),
+    path(CONVERSATION + "participants", app.ParticipantsView.as_view()),
     path(CONVERSATION + "update_last_seen", app.UpdateLastSeenView.as_view()),
     path(CONVERSATION + "toggle_priority", app.TogglePriorityView.as_view()),
     path(CONVERSATION + "labels", app.ConversationLabelsView.as_view()),

@@ -239,6 +239,7 @@ NOTIFICATION_TITLES = {
     "conversation_assignment": "A conversation (#{id}) has been assigned to you",
     "assigned_conversation_new_message": "A new message is created in conversation (#{id})",
     "conversation_mention": "You have been mentioned in conversation (#{id})",
+    "participating_conversation_new_message": "A new message is created in conversation (#{id})",
 }
 
 

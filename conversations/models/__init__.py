@@ -9,6 +9,7 @@ from .inbox import Inbox, InboxMember
 from .label import Label
 from .message import Message
 from .notification import Mention, Notification
+from .participant import ConversationParticipant
 from .team import Team, TeamMember
 from .user import User
 
@@ -20,6 +21,7 @@ __all__ = [
     "Contact",
     "ContactInbox",
     "Conversation",
+    "ConversationParticipant",
     "Inbox",
     "InboxMember",
     "Label",

@@ -17,6 +17,10 @@ class Notification(models.Model):
             "New message in a conversation assigned to you",
         )
         CONVERSATION_MENTION = "conversation_mention", "You were mentioned"
+        PARTICIPATING_CONVERSATION_NEW_MESSAGE = (
+            "participating_conversation_new_message",
+            "New message in a conversation you take part in",
+        )
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="notifications")
     user = models.ForeignKey(

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ..models import Contact, ContactInbox, Conversation, Inbox, Label, Message, Team
 from ..signals import typing_changed
-from . import activity, notifications
+from . import activity, notifications, participants
 
 UNSET: Any = object()
 
@@ -26,7 +26,7 @@ def conversation_create(
     additional_attributes: dict[str, Any] | None = None,
     custom_attributes: dict[str, Any] | None = None,
 ) -> Conversation:
-    return Conversation.objects.create(
+    conversation = Conversation.objects.create(
         account_id=inbox.account_id,
         inbox=inbox,
         contact_id=contact_inbox.contact_id,
@@ -37,6 +37,9 @@ def conversation_create(
         additional_attributes=additional_attributes or {},
         custom_attributes=custom_attributes or {},
     )
+    if assignee is not None:
+        participants.participants_add(conversation=conversation, user_ids=[assignee.pk])
+    return conversation
 
 
 @transaction.atomic
@@ -96,9 +99,14 @@ def conversation_assign(
     if team is not UNSET:
         conversation.team = team
     conversation.save()
+    assignee_changed = conversation.assignee_id != previous_assignee
+    if assignee_changed and conversation.assignee_id is not None:
+        # As Chatwoot's ParticipationListener: whoever is assigned takes part from then on.
+        participants.participants_add(
+            conversation=conversation, user_ids=[conversation.assignee_id]
+        )
     if actor is None:
         return
-    assignee_changed = conversation.assignee_id != previous_assignee
     if assignee_changed:
         notifications.notify_assignment(conversation=conversation, actor=actor)
     if conversation.team_id != (previous_team.pk if previous_team else None):

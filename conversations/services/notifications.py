@@ -2,9 +2,10 @@
 
 Who is notified, as Chatwoot does: the new assignee of an agent's assignment (unless they
 assigned themselves; as activity messages, a change from the shell or the admin notifies
-nobody), the
-assignee of a conversation with a new message not their own, and every agent a private note
-mentions (``mention://user/<id>/<name>``, which also records a ``Mention``).
+nobody); every agent a private note mentions (``mention://user/<id>/<name>``, which also
+records a ``Mention`` and makes the agent a participant); and, for a new message not their
+own, the conversation's assignee and then its participants. Each agent is told of a message
+once, whichever of these reasons came first.
 """
 
 import re
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import AccountUser, Conversation, Mention, Message, Notification
+from . import participants
 
 MENTION = re.compile(r"mention://user/(\d{1,19})/")
 
@@ -69,13 +71,13 @@ def notify_message(*, message: Message) -> None:
             actor=message.sender_user,
             message=message,
         )
+    if mentioned:
+        participants.participants_add(conversation=conversation, user_ids=mentioned)
+    if message.private:
+        return
+    notified = set(mentioned) | {message.sender_user_id}
     assignee = conversation.assignee_id
-    if (
-        assignee is not None
-        and assignee != message.sender_user_id
-        and assignee not in mentioned
-        and not message.private
-    ):
+    if assignee is not None and assignee not in notified:
         notification_create(
             user_id=assignee,
             conversation=conversation,
@@ -83,6 +85,16 @@ def notify_message(*, message: Message) -> None:
             actor=message.sender_user,
             message=message,
         )
+        notified.add(assignee)
+    for user_id in participants.participant_ids(conversation):
+        if user_id not in notified:
+            notification_create(
+                user_id=user_id,
+                conversation=conversation,
+                notification_type=Notification.Type.PARTICIPATING_CONVERSATION_NEW_MESSAGE,
+                actor=message.sender_user,
+                message=message,
+            )
 
 
 def mentioned_agents(message: Message) -> list[int]:
