@@ -135,3 +135,62 @@ def test_the_public_api_is_rate_limited_with_retry_after(world, api_inbox, setti
     # Another session from the same address still has its own allowance.
     other = f.make_session(f.make_contact(world.account), api_inbox)
     assert client.get(f"{base(api_inbox)}/contacts/{other.source_id}").status_code == 200
+
+
+async def test_a_contact_answers_a_form_and_a_survey(world, api_inbox):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    contact = await sync_to_async(f.make_contact)(world.account)
+    session = await sync_to_async(f.make_session)(contact, api_inbox)
+    conversation = await sync_to_async(f.make_conversation)(session)
+    make = sync_to_async(f.make_message)
+    outgoing = Message.MessageType.OUTGOING
+    choice = await make(
+        conversation,
+        content="Which plan?",
+        message_type=outgoing,
+        content_type="input_select",
+        content_attributes={"items": [{"title": "Pro", "value": "pro"}]},
+    )
+    survey = await make(
+        conversation, content="Rate us", message_type=outgoing, content_type="input_csat"
+    )
+    text = await make(conversation, content="Hi", message_type=outgoing)
+    note = await make(conversation, content="n", message_type=outgoing, private=True)
+    messages = (
+        f"{base(api_inbox)}/contacts/{session.source_id}/conversations/"
+        f"{conversation.display_id}/messages"
+    )
+    agents = Audience()
+    await agents.add("outsider", agent_identifier(world.outsider, world.account))
+    client = APIClient()
+
+    def patch(message, body):
+        return sync_to_async(client.patch)(f"{messages}/{message.id}", body, format="json")
+
+    answer = {"submitted_values": [{"name": "plan", "title": "Pro", "value": "pro"}]}
+    answered = await patch(choice, answer)
+    assert answered.status_code == 200, answered.json()
+    assert answered.json()["content_attributes"]["submitted_values"] == answer["submitted_values"]
+    assert answered.json()["content_attributes"]["items"]  # the question stays
+    updated = await agents.expect(["outsider"], "message.updated")
+    assert updated["previous_changes"]["content_attributes"][1]["submitted_values"]
+    rated = await patch(
+        survey,
+        {"submitted_values": {"csat_survey_response": {"rating": 5, "feedback_message": "Great"}}},
+    )
+    assert rated.json()["content_attributes"]["csat_survey_response"]["rating"] == 5
+    assert (await patch(text, answer)).status_code == 422
+    assert (await patch(note, answer)).status_code == 404  # a note does not exist for contacts
+    bad = await patch(choice, {"submitted_values": [{"value": "pro"}]})
+    assert bad.status_code == 400 and bad.json()["attributes"] == ["submitted_values"]
+    stars = {"submitted_values": {"csat_survey_response": {"rating": 9}}}
+    assert (await patch(survey, stars)).status_code == 400
+    await Message.objects.filter(pk=survey.pk).aupdate(
+        created_at=timezone.now() - timedelta(days=15)
+    )
+    late = await patch(survey, {"submitted_values": {"csat_survey_response": {"rating": 1}}})
+    assert late.status_code == 422 and "14 days" in late.json()["message"]
+    await agents.close()

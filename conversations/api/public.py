@@ -140,6 +140,34 @@ class PublicMessageListView(PublicAPIView):
         )
 
 
+class PublicMessageDetailView(PublicAPIView):
+    """``PATCH …/messages/{id} {submitted_values}``: the contact answers a form, an input or
+    a satisfaction survey an agent or bot sent."""
+
+    @document(inputs.MessageAnswerSerializer, "public_messages_update")
+    def patch(
+        self,
+        request: Request,
+        inbox_identifier: str,
+        source_id: str,
+        display_id: int,
+        message_id: int,
+    ) -> Response:
+        session = self.get_session(inbox_identifier, source_id)
+        conversation = self.get_conversation(session, display_id)
+        visible = selectors.conversation_messages(conversation=conversation, for_contact=True)
+        message = get_object_or_404(visible, pk=message_id)
+        data = validated(inputs.MessageAnswerSerializer, request.data)["submitted_values"]
+        try:
+            message = message_services.message_answer(message=message, **data)
+        except message_services.NotAnswerable as error:
+            return Response(
+                {"error": str(error), "message": str(error), "attributes": ["submitted_values"]},
+                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
+            )
+        return Response(message_body(message, conversation))
+
+
 class PublicTypingView(PublicAPIView):
     @document(inputs.PublicTypingSerializer, "public_conversations_toggle_typing")
     def post(

@@ -436,3 +436,33 @@ class InboxSerializer(serializers.Serializer):
                 {"channel": [f"channel.type is one of {', '.join(CHANNEL_TYPES)}."]}
             )
         return data
+
+
+class SubmittedValueSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255)
+    title = serializers.CharField(max_length=1024, required=False, allow_blank=True)
+    value = serializers.CharField(max_length=10_000, allow_blank=True)
+
+
+class CsatResponseSerializer(serializers.Serializer):
+    rating = serializers.IntegerField(min_value=1, max_value=5)
+    feedback_message = serializers.CharField(max_length=10_000, required=False, allow_blank=True)
+
+
+class MessageAnswerSerializer(serializers.Serializer):
+    """A contact's answer: ``submitted_values`` (form and input messages), or a survey's
+    ``csat_survey_response``, as ``submitted_values.csat_survey_response`` (Chatwoot's nesting)
+    or at the top level."""
+
+    submitted_values = serializers.JSONField()
+
+    def validate_submitted_values(self, value: Any) -> dict[str, Any]:
+        if isinstance(value, dict) and "csat_survey_response" in value:
+            survey = CsatResponseSerializer(data=value["csat_survey_response"])
+            survey.is_valid(raise_exception=True)
+            return {"csat_survey_response": dict(survey.validated_data)}
+        values = SubmittedValueSerializer(data=value, many=True)
+        if not isinstance(value, list) or not 1 <= len(value) <= 50:
+            raise serializers.ValidationError("A list of 1 to 50 {name, title, value} answers.")
+        values.is_valid(raise_exception=True)
+        return {"submitted_values": [dict(v) for v in values.validated_data]}

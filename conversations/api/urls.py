@@ -77,6 +77,10 @@ urlpatterns = [
     path(PUBLIC_CONTACT + "conversations", public.PublicConversationListView.as_view()),
     path(PUBLIC_CONVERSATION[:-1], public.PublicConversationDetailView.as_view()),
     path(PUBLIC_CONVERSATION + "messages", public.PublicMessageListView.as_view()),
+    path(
+        PUBLIC_CONVERSATION + "messages/<int:message_id>",
+        public.PublicMessageDetailView.as_view(),
+    ),
     path(PUBLIC_CONVERSATION + "toggle_typing", public.PublicTypingView.as_view()),
     path(PUBLIC_CONVERSATION + "update_last_seen", public.PublicUpdateLastSeenView.as_view()),
     path(PUBLIC_CONVERSATION + "toggle_status", public.PublicToggleStatusView.as_view()),

@@ -1,11 +1,13 @@
 """Services that write messages."""
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from ..models import Contact, Conversation, Message
 from . import activity, notifications
@@ -116,6 +118,49 @@ def message_update(
         message.status = status
     message.save()
     return message
+
+
+# Messages a contact answers: forms, the input kinds, and the satisfaction survey.
+ANSWERABLE = frozenset(
+    {
+        Message.ContentType.FORM,
+        Message.ContentType.INPUT_TEXT,
+        Message.ContentType.INPUT_TEXTAREA,
+        Message.ContentType.INPUT_EMAIL,
+        Message.ContentType.INPUT_SELECT,
+        Message.ContentType.INPUT_CSAT,
+        Message.ContentType.CARDS,
+    }
+)
+# As Chatwoot: a satisfaction survey takes answers for 14 days.
+CSAT_ANSWER_DAYS = 14
+
+
+class NotAnswerable(ValueError):
+    """The message takes no answer (any more)."""
+
+
+@transaction.atomic
+def message_answer(
+    *,
+    message: Message,
+    submitted_values: list[dict[str, Any]] | None = None,
+    csat_survey_response: dict[str, Any] | None = None,
+) -> Message:
+    """A contact's answer to a form, an input or a survey, kept in ``content_attributes``
+    (clients see ``message.updated`` with ``previous_changes``)."""
+    if message.content_type not in ANSWERABLE or message.private:
+        raise NotAnswerable("This message takes no answer.")
+    if message.content_type == Message.ContentType.INPUT_CSAT and (
+        timezone.now() - message.created_at
+    ) > timedelta(days=CSAT_ANSWER_DAYS):
+        raise NotAnswerable(f"The survey took answers for {CSAT_ANSWER_DAYS} days only.")
+    answer: dict[str, Any] = {}
+    if submitted_values is not None:
+        answer["submitted_values"] = submitted_values
+    if csat_survey_response is not None:
+        answer["csat_survey_response"] = csat_survey_response
+    return message_update(message=message, content_attributes=answer)
 
 
 @transaction.atomic
