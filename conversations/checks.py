@@ -94,3 +94,22 @@ def check_integration(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
             )
         )
     return messages
+
+
+@register(deploy=True)
+def check_frontend_url(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """carbonchat.W003: deployed without FRONTEND_URL, attachment URLs and the widget snippet
+    are relative, and pages of other origins (the widget's host site, a mobile app) cannot
+    follow them."""
+    from .conf import carbonchat_settings
+
+    if carbonchat_settings.FRONTEND_URL:
+        return []
+    return [
+        Warning(
+            "CARBONCHAT['FRONTEND_URL'] is empty: attachment URLs and the widget snippet are "
+            "relative to this server.",
+            hint="Set FRONTEND_URL (e.g. https://chat.example.com) to the address clients use.",
+            id="carbonchat.W003",
+        )
+    ]

@@ -141,3 +141,12 @@ def test_an_administrator_deletes_an_inbox_with_its_conversations(world):
     assert not Inbox.objects.filter(pk=world.inbox.id).exists()
     assert not world.session.contact.conversations.exists()
     assert world.session.contact.__class__.objects.filter(pk=world.session.contact_id).exists()
+
+
+def test_the_members_path_does_not_change_the_inbox(world):
+    # inbox_members/{id} lists members; writes go to inbox_members with {inbox_id, user_ids}.
+    admin = client_for(world.admin)
+    path = url(world, f"inbox_members/{world.inbox.id}")
+    assert admin.patch(path, {"name": "Hijacked"}, format="json").status_code == 405
+    assert admin.delete(path).status_code == 405
+    assert Inbox.objects.get(pk=world.inbox.id).name == "Website"

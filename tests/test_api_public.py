@@ -194,3 +194,20 @@ async def test_a_contact_answers_a_form_and_a_survey(world, api_inbox):
     late = await patch(survey, {"submitted_values": {"csat_survey_response": {"rating": 1}}})
     assert late.status_code == 422 and "14 days" in late.json()["message"]
     await agents.close()
+
+
+def test_the_public_inbox_view(world, api_inbox):
+    body = APIClient().get(base(api_inbox)).json()
+    assert body == {
+        "identifier": api_inbox.identifier,
+        "identity_validation_enabled": False,
+        "name": api_inbox.name,
+        "timezone": "UTC",
+        "working_hours": [],
+        "working_hours_enabled": False,
+        "csat_survey_enabled": False,
+        "greeting_enabled": False,
+    }
+    # A website inbox has no client API; neither has an unknown identifier.
+    assert APIClient().get(base(world.inbox)).status_code == 404
+    assert APIClient().get("/public/api/v1/inboxes/nope").status_code == 404

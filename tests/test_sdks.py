@@ -129,6 +129,7 @@ def test_the_client_generated_from_the_swagger_filters_assigns_and_replaces(worl
     from chatwoot_client.apis.contacts_api import ContactsApi
     from chatwoot_client.apis.conversation_assignment_api import ConversationAssignmentApi
     from chatwoot_client.apis.conversations_api import ConversationsApi
+    from chatwoot_client.apis.inboxes_api import InboxesApi
     from chatwoot_client.apis.profile_api import ProfileApi
     from chatwoot_client.models import (
         ContactsFilterBody,
@@ -164,6 +165,12 @@ def test_the_client_generated_from_the_swagger_filters_assigns_and_replaces(worl
     # The swagger describes contact lists and views as bare objects (Chatwoot's views answer
     # {"payload": …}), so its generated models keep nothing of them: read the raw answers,
     # as an integrator using this client must against Chatwoot too.
+    # The swagger's inbox paths end in a slash; they answer as the ones without.
+    inboxes = InboxesApi(client)
+    made = inboxes.inbox_creation({"name": "Hooks", "channel": {"type": "api"}}, account)
+    assert made.name == "Hooks" and made.channel_type == "Channel::Api"
+    assert inboxes.get_inbox(account, made.id).name == "Hooks"
+
     contacts = ContactsApi(client)
     by_email = {"attribute_key": "email", "filter_operator": "contains", "values": ["nordmann"]}
     raw = contacts.contact_filter(

@@ -278,7 +278,7 @@ class InboxDetailView(AgentAPIView):
         return Response({"message": "The inbox was deleted."})
 
 
-class InboxMembersView(InboxDetailView):
+class InboxMembersView(AgentAPIView):
     @document(None, "inbox_members_list")
     def get(self, request: Request, account_id: int, inbox_id: int) -> Response:
         inbox = get_object_or_404(

@@ -44,6 +44,29 @@ class PublicAPIView(APIView):
         )
 
 
+class PublicInboxView(PublicAPIView):
+    """``GET /public/api/v1/inboxes/{identifier}``: what a client shows before the contact
+    writes (Chatwoot's public inbox view)."""
+
+    @document(None, "public_inbox_show")
+    def get(self, request: Request, inbox_identifier: str) -> Response:
+        inbox = selectors.public_inbox(inbox_identifier=inbox_identifier)
+        if inbox is None:
+            raise NotFound()
+        return Response(
+            {
+                "identifier": inbox.identifier,
+                "identity_validation_enabled": inbox.hmac_mandatory,
+                "name": inbox.name,
+                "timezone": inbox.timezone,
+                "working_hours": [],
+                "working_hours_enabled": inbox.working_hours_enabled,
+                "csat_survey_enabled": inbox.csat_survey_enabled,
+                "greeting_enabled": inbox.greeting_enabled,
+            }
+        )
+
+
 class PublicContactCreateView(PublicAPIView):
     @document(inputs.ContactSerializer, "public_contacts_create")
     def post(self, request: Request, inbox_identifier: str) -> Response:

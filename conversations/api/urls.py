@@ -1,5 +1,7 @@
 """Chatwoot's API paths."""
 
+from collections.abc import Callable
+
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -11,6 +13,15 @@ CONVERSATION = ACCOUNT + "conversations/<int:display_id>/"
 PUBLIC = "public/api/v1/inboxes/<str:inbox_identifier>/"
 PUBLIC_CONTACT = PUBLIC + "contacts/<str:source_id>/"
 PUBLIC_CONVERSATION = PUBLIC_CONTACT + "conversations/<int:display_id>/"
+
+# URL names of second spellings of a documented path (left out of the OpenAPI schema).
+ALIAS = "alias"
+
+
+def alias(view_class: type) -> Callable:
+    """``view_class`` at another spelling of its path, not documented twice."""
+    return type(f"{view_class.__name__}Alias", (view_class,), {"schema": None}).as_view()
+
 
 urlpatterns = [
     path(ACCOUNT + "conversations", app.ConversationListView.as_view()),
@@ -50,6 +61,9 @@ urlpatterns = [
     path(ACCOUNT + "inbox_members", directory.InboxMembersWriteView.as_view()),
     path(ACCOUNT + "inboxes", directory.InboxListView.as_view()),
     path(ACCOUNT + "inboxes/<int:inbox_id>", directory.InboxDetailView.as_view()),
+    # Chatwoot's swagger (and so the client generated from it) spells these with a slash.
+    path(ACCOUNT + "inboxes/", alias(directory.InboxListView), name=ALIAS),
+    path(ACCOUNT + "inboxes/<int:inbox_id>/", alias(directory.InboxDetailView), name=ALIAS),
     path(ACCOUNT + "inbox_members/<int:inbox_id>", directory.InboxMembersView.as_view()),
     path(ACCOUNT + "teams", directory.TeamListView.as_view()),
     path(ACCOUNT + "teams/<int:team_id>", directory.TeamDetailView.as_view()),
@@ -72,6 +86,7 @@ urlpatterns = [
         notifications.NotificationSnoozeView.as_view(),
     ),
     path(ACCOUNT + "contacts/search", app.ContactSearchView.as_view()),
+    path(PUBLIC[:-1], public.PublicInboxView.as_view()),
     path(PUBLIC + "contacts", public.PublicContactCreateView.as_view()),
     path(PUBLIC_CONTACT[:-1], public.PublicContactDetailView.as_view()),
     path(PUBLIC_CONTACT + "conversations", public.PublicConversationListView.as_view()),
