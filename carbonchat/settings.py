@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "axes",
     "csp",
+    "corsheaders",
     "channels",
     "realtime",
     "conversations",
@@ -73,6 +74,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The widget API answers pages of any origin (CORS_URLS_REGEX below).
+    "corsheaders.middleware.CorsMiddleware",
     # Serves the admin's static files under daphne, which serves none itself.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -202,6 +205,14 @@ STORAGES = {
     or {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# The website widget runs in its site's pages, of any origin: its API answers them. It
+# authenticates by headers (website_token, X-Auth-Token), never cookies, so no credentials
+# are allowed across origins. Nothing else of the API is open to other origins.
+CORS_URLS_REGEX = r"^/api/v1/widget/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = ("accept", "content-type", "x-auth-token")
 
 # The domain's options (conversations/conf.py).
 CARBONCHAT = {

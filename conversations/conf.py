@@ -24,6 +24,8 @@ DEFAULTS: dict[str, Any] = {
     # The STORAGES alias attachments are saved in: "default" (local MEDIA_ROOT files unless the
     # project configures another backend, e.g. django-storages' S3).
     "ATTACHMENT_STORAGE": "default",
+    # Days a website widget's session token (X-Auth-Token) stays valid (Chatwoot: 180).
+    "WIDGET_TOKEN_DAYS": 180,
 }
 
 carbonchat_settings = NamespacedSettings(DEFAULTS, name="CARBONCHAT")

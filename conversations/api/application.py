@@ -49,10 +49,12 @@ from .schema import document
 WITH_UPLOADS = [*api_settings.DEFAULT_PARSER_CLASSES, parsers.MultiPartParser, parsers.FormParser]
 
 
-def uploaded_attachments(request: Request, *, from_contact: bool) -> list[UploadedFile]:
-    """The files of ``attachments[]`` (or ``attachments``), each checked; a bad one is a 400
+def uploaded_attachments(
+    request: Request, *, from_contact: bool, field: str = "attachments[]"
+) -> list[UploadedFile]:
+    """The files of ``field`` (or the same without ``[]``), each checked; a bad one is a 400
     naming ``attachments``, before anything is saved."""
-    files = request.FILES.getlist("attachments[]") + request.FILES.getlist("attachments")
+    files = request.FILES.getlist(field) + request.FILES.getlist(field.removesuffix("[]"))
     limit = int(carbonchat_settings.MAX_ATTACHMENTS_PER_MESSAGE)
     if len(files) > limit:
         raise serializers.ValidationError({"attachments": [f"At most {limit} files a message."]})

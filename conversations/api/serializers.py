@@ -466,3 +466,96 @@ class MessageAnswerSerializer(serializers.Serializer):
             raise serializers.ValidationError("A list of 1 to 50 {name, title, value} answers.")
         values.is_valid(raise_exception=True)
         return {"submitted_values": [dict(v) for v in values.validated_data]}
+
+
+class WidgetContactSerializer(ContactSerializer):
+    """What a visitor says about itself (contact update, ``set_user``). Uniqueness is not
+    checked here: an email or identifier another contact has joins the visitor to it."""
+
+    identifier_hash = serializers.CharField(max_length=128, required=False, allow_blank=True)
+
+    def validate_email(self, value: str | None) -> str | None:
+        return value or None
+
+    def validate_identifier(self, value: str | None) -> str | None:
+        return value or None
+
+
+class AttributeKeysSerializer(serializers.Serializer):
+    custom_attributes = serializers.ListField(
+        child=serializers.CharField(max_length=255), max_length=100
+    )
+
+
+class AttributeKeySerializer(serializers.Serializer):
+    custom_attribute = serializers.ListField(
+        child=serializers.CharField(max_length=255), max_length=100
+    )
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        # Chatwoot's widget sends one key or a list of them.
+        if hasattr(data, "get") and isinstance(data.get("custom_attribute"), str):
+            data = {"custom_attribute": [data["custom_attribute"]]}
+        return super().to_internal_value(data)
+
+
+class WidgetMessageFields(serializers.Serializer):
+    content = serializers.CharField(
+        max_length=150_000, required=False, allow_blank=True, allow_null=True, default=None
+    )
+    echo_id = serializers.CharField(max_length=64, required=False, allow_null=True, default=None)
+    referer_url = serializers.URLField(max_length=2048, required=False, allow_blank=True)
+    timestamp = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    reply_to = serializers.IntegerField(min_value=1, max_value=MAX_ID, required=False)
+
+
+class WidgetVisitorSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    email = serializers.EmailField(max_length=255, required=False, allow_blank=True)
+    phone_number = serializers.RegexField(r"^\+?[0-9 ()-]{3,31}$", required=False, allow_blank=True)
+
+
+class WidgetConversationSerializer(serializers.Serializer):
+    """``{contact: {name, email, phone_number}, message: {content, …}, custom_attributes}``;
+    the first message may be left out (a pre-chat form alone starts a conversation)."""
+
+    contact = WidgetVisitorSerializer(required=False)
+    message = WidgetMessageFields(required=False, default=dict)
+    custom_attributes = FreeformObject(required=False, default=dict)
+
+
+class WidgetMessageSerializer(serializers.Serializer):
+    """``{message: {…}}``; a multipart body sends the same fields as ``message[content]``…,
+    and its files as ``message[attachments][]``. Text, files or both."""
+
+    message = WidgetMessageFields()
+
+    def to_internal_value(self, data: Any) -> dict[str, Any]:
+        if hasattr(data, "getlist") and "message" not in data:
+            data = {
+                "message": {
+                    key[len("message[") : -1]: data.get(key)
+                    for key in data
+                    if key.startswith("message[") and key.endswith("]") and "[" not in key[8:-1]
+                }
+            }
+        return super().to_internal_value(data)
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not (attrs["message"].get("content") or "").strip() and not self.context.get(
+            "attachments"
+        ):
+            raise serializers.ValidationError({"message": ["Send content, attachments or both."]})
+        return attrs
+
+
+class WidgetMessageAnswerSerializer(serializers.Serializer):
+    """``{message: {submitted_values}}`` or, for an email request, ``{contact: {email}}``."""
+
+    message = serializers.DictField(required=False)
+    contact = WidgetVisitorSerializer(required=False)
+
+    def validate_message(self, value: dict[str, Any]) -> dict[str, Any]:
+        answer = MessageAnswerSerializer(data={"submitted_values": value.get("submitted_values")})
+        answer.is_valid(raise_exception=True)
+        return answer.validated_data

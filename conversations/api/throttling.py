@@ -1,5 +1,6 @@
 """Rate limits of the public (contact-facing) API, per contact session and per client address."""
 
+import hashlib
 import ipaddress
 import logging
 from functools import cache
@@ -89,3 +90,17 @@ def client_address(request: Request) -> str:
     while hops and _is_trusted(address):
         address = hops.pop()
     return address
+
+
+class WidgetSessionThrottle(SettingsRateThrottle):
+    """The website widget's requests per visitor session (``public_session`` rate), keyed by
+    a digest of its ``X-Auth-Token`` (never the token itself: cache keys can end up in logs)."""
+
+    scope = "public_session"
+
+    def get_cache_key(self, request: Request, view: object) -> str | None:
+        token = request.headers.get("X-Auth-Token")
+        if not token:
+            return None
+        ident = "widget:" + hashlib.sha256(token.encode()).hexdigest()[:32]
+        return self.cache_format % {"scope": self.scope, "ident": ident}

@@ -6,11 +6,12 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from . import application as app
-from . import directory, notifications, public
+from . import directory, notifications, public, widget
 
 ACCOUNT = "api/v1/accounts/<int:account_id>/"
 CONVERSATION = ACCOUNT + "conversations/<int:display_id>/"
 PUBLIC = "public/api/v1/inboxes/<str:inbox_identifier>/"
+WIDGET = "api/v1/widget/"
 PUBLIC_CONTACT = PUBLIC + "contacts/<str:source_id>/"
 PUBLIC_CONVERSATION = PUBLIC_CONTACT + "conversations/<int:display_id>/"
 
@@ -99,6 +100,27 @@ urlpatterns = [
     path(PUBLIC_CONVERSATION + "toggle_typing", public.PublicTypingView.as_view()),
     path(PUBLIC_CONVERSATION + "update_last_seen", public.PublicUpdateLastSeenView.as_view()),
     path(PUBLIC_CONVERSATION + "toggle_status", public.PublicToggleStatusView.as_view()),
+    path(WIDGET + "config", widget.ConfigView.as_view()),
+    path(WIDGET + "contact", widget.ContactView.as_view()),
+    path(WIDGET + "contact/set_user", widget.SetUserView.as_view()),
+    path(
+        WIDGET + "contact/destroy_custom_attributes", widget.ContactAttributesDeleteView.as_view()
+    ),
+    path(WIDGET + "conversations", widget.ConversationsView.as_view()),
+    path(WIDGET + "conversations/toggle_typing", widget.TypingView.as_view()),
+    path(WIDGET + "conversations/update_last_seen", widget.LastSeenView.as_view()),
+    path(WIDGET + "conversations/toggle_status", widget.ToggleStatusView.as_view()),
+    path(
+        WIDGET + "conversations/set_custom_attributes", widget.ConversationAttributesView.as_view()
+    ),
+    path(
+        WIDGET + "conversations/destroy_custom_attributes",
+        widget.ConversationAttributesDeleteView.as_view(),
+    ),
+    path(WIDGET + "messages", widget.MessagesView.as_view()),
+    path(WIDGET + "messages/<int:message_id>", widget.MessageDetailView.as_view()),
+    path(WIDGET + "inbox_members", widget.InboxMembersView.as_view()),
+    path(WIDGET + "campaigns", widget.CampaignsView.as_view()),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: no inline script, so the page
     # runs under a Content-Security-Policy of 'self'.

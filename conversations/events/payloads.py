@@ -119,12 +119,16 @@ def message_payload(
         payload["sender"] = user_payload(message.sender_user, message.account_id)
     elif message.sender_contact is not None:
         payload["sender"] = contact_payload(message.sender_contact)
-    attachments = list(message.attachments.all())
+    attachments = attachment_payloads(message)
     if attachments:  # as Chatwoot: the key only when there are some
-        payload["attachments"] = [attachment_payload(a) for a in attachments]
+        payload["attachments"] = attachments
     if echo_id is not None:
         payload["echo_id"] = echo_id
     return payload
+
+
+def attachment_payloads(message: Message) -> list[dict[str, Any]]:
+    return [attachment_payload(a) for a in message.attachments.all()]
 
 
 def attachment_payload(attachment: Attachment) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """Services that change contacts and their sessions."""
 
+import secrets
 from typing import Any
 
 from django.db import transaction
@@ -77,3 +78,128 @@ def contact_merge(*, base: Contact, mergee: Contact) -> Contact:
     base.mark_saved()
     contact_merged.send(sender=Contact, base=base)
     return base
+
+
+# Chatwoot names anonymous visitors like "white-shadow-394" (Haikunator).
+ADJECTIVES = (
+    "autumn",
+    "hidden",
+    "bitter",
+    "misty",
+    "silent",
+    "empty",
+    "dry",
+    "dark",
+    "summer",
+    "icy",
+    "delicate",
+    "quiet",
+    "white",
+    "cool",
+    "spring",
+    "winter",
+    "patient",
+    "twilight",
+    "dawn",
+    "crimson",
+    "wispy",
+    "weathered",
+    "blue",
+    "billowing",
+    "broken",
+    "cold",
+)
+NOUNS = (
+    "waterfall",
+    "river",
+    "breeze",
+    "moon",
+    "rain",
+    "wind",
+    "sea",
+    "morning",
+    "snow",
+    "lake",
+    "sunset",
+    "pine",
+    "shadow",
+    "leaf",
+    "dawn",
+    "glitter",
+    "forest",
+    "hill",
+    "cloud",
+    "meadow",
+    "sun",
+    "glade",
+    "bird",
+    "brook",
+    "butterfly",
+    "bush",
+    "dew",
+    "dust",
+    "field",
+    "fire",
+)
+
+
+def visitor_name() -> str:
+    return f"{secrets.choice(ADJECTIVES)}-{secrets.choice(NOUNS)}-{secrets.randbelow(900) + 100}"
+
+
+IDENTIFYING = ("name", "email", "phone_number", "identifier", "avatar_url")
+
+
+@transaction.atomic
+def contact_identify(
+    *,
+    contact: Contact,
+    custom_attributes: dict[str, Any] | None = None,
+    additional_attributes: dict[str, Any] | None = None,
+    **fields: Any,
+) -> Contact:
+    """What a visitor says about itself (the widget's ``contact`` update and ``set_user``),
+    as Chatwoot's ContactIdentifyAction: when another contact of the account already has the
+    identifier (or, failing that, the email or phone number, unless its identifier differs),
+    this contact is merged into it, so one customer stays one contact. The session keeps its
+    own verification: a merged, unverified session still sees only its own conversations.
+    Attributes are added to, not replaced."""
+    fields = {k: v for k, v in fields.items() if k in IDENTIFYING and v not in (None, "")}
+    others = Contact.objects.filter(account_id=contact.account_id).exclude(pk=contact.pk)
+    existing = None
+    if fields.get("identifier"):
+        existing = others.filter(identifier=fields["identifier"]).first()
+    for key in ("email", "phone_number"):
+        if existing is None and fields.get(key):
+            lookup = {"email__iexact": fields[key]} if key == "email" else {key: fields[key]}
+            candidate = others.filter(**lookup).first()
+            wanted = fields.get("identifier")
+            if candidate and not (
+                candidate.identifier and wanted and candidate.identifier != wanted
+            ):
+                existing = candidate
+    if existing is not None:
+        contact = contact_merge(base=existing, mergee=contact)
+        contact.refresh_from_db()
+    # Still taken by a third contact: left as it was rather than refused (Chatwoot discards
+    # such attributes too); the rest is saved.
+    for key in ("email", "identifier", "phone_number"):
+        if key in fields:
+            lookup = {"email__iexact": fields[key]} if key == "email" else {key: fields[key]}
+            if (
+                Contact.objects.filter(account_id=contact.account_id, **lookup)
+                .exclude(pk=contact.pk)
+                .exists()
+            ):
+                del fields[key]
+    changes: dict[str, Any] = dict(fields)
+    if custom_attributes:
+        changes["custom_attributes"] = {**contact.custom_attributes, **custom_attributes}
+    if additional_attributes:
+        changes["additional_attributes"] = {
+            **contact.additional_attributes,
+            **additional_attributes,
+        }
+    if changes:
+        contact = contact_update(contact=contact, **changes)
+    return contact
