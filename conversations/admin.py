@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db import models
+from django.utils.html import format_html
 
 from .models import (
     Account,
@@ -22,6 +23,7 @@ from .models import (
     TeamMember,
     User,
 )
+from .widget import widget_snippet
 
 # Avatar URLs typed without a scheme are https (Django 6's default, chosen now).
 URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
@@ -102,7 +104,7 @@ class InboxAdmin(admin.ModelAdmin):
     list_display = ["id", "name", "channel_type", "account", "identifier", "created_at"]
     list_filter = ["channel_type", "account"]
     search_fields = ["name", "identifier", "website_token"]
-    readonly_fields = ["identifier", "website_token", "hmac_token"]
+    readonly_fields = ["identifier", "website_token", "hmac_token", "snippet"]
     formfield_overrides = URL_FIELDS
     fieldsets = [
         (None, {"fields": ["account", "name", "channel_type", "identifier"]}),
@@ -130,6 +132,7 @@ class InboxAdmin(admin.ModelAdmin):
             "Website widget",
             {
                 "fields": [
+                    "snippet",
                     "website_token",
                     "website_url",
                     "widget_color",
@@ -146,6 +149,12 @@ class InboxAdmin(admin.ModelAdmin):
         ),
     ]
     inlines = [InboxMemberInline]
+
+    @admin.display(description="Snippet for the site's pages")
+    def snippet(self, inbox: Inbox) -> str:
+        if inbox.channel_type != Inbox.ChannelType.WEB_WIDGET or not inbox.pk:
+            return "—"
+        return format_html("<pre>{}</pre>", widget_snippet(inbox))
 
 
 @admin.register(InboxMember)

@@ -53,3 +53,12 @@ def identifier_hash(inbox: Inbox, identifier: str) -> str:
 
 def identity_proven(inbox: Inbox, identifier: str, claimed_hash: str) -> bool:
     return hmac.compare_digest(identifier_hash(inbox, identifier), claimed_hash or "")
+
+
+def widget_snippet(inbox: Inbox) -> str:
+    """The ``<script>`` a site owner pastes into its pages (the embeddable widget)."""
+    base = carbonchat_settings.FRONTEND_URL
+    return (
+        f'<script type="module" src="{base}/static/carbonchat/widget.js" '
+        f'data-website-token="{inbox.website_token}"></script>'
+    )

@@ -67,3 +67,9 @@ async def test_a_contact_edited_in_the_admin_sends_contact_updated(world, staff)
     assert data["name"] == "Jane from the admin"
     assert data["custom_attributes"] == {"plan": "pro"}
     await audience.close()
+
+
+def test_a_website_inbox_shows_its_snippet_in_the_admin(world, staff):
+    page = staff.get(f"/admin/conversations/inbox/{world.inbox.id}/change/")
+    assert page.status_code == 200
+    assert f"data-website-token=&quot;{world.inbox.website_token}&quot;" in page.content.decode()

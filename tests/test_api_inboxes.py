@@ -57,7 +57,7 @@ def test_a_website_inbox_gets_its_token_and_snippet(world, settings):
     assert body["selected_feature_flags"] == ["attachments", "emoji_picker"]
     token = body["website_token"]
     assert token and Inbox.objects.get(pk=body["id"]).website_token == token
-    assert 'src="https://chat.acme.test/widget/carbonchat.js"' in body["web_widget_script"]
+    assert 'src="https://chat.acme.test/static/carbonchat/widget.js"' in body["web_widget_script"]
     assert f'data-website-token="{token}"' in body["web_widget_script"]
     assert body["hmac_token"]  # the administrator sees it
 

@@ -91,11 +91,10 @@ bodies = st.one_of(
 FUZZ_CLIENT = "203.0.113.250"
 
 
-def send(server, method: str, path: str, body, token: str | None) -> int:
+def send(server, method: str, path: str, body, credentials: dict[str, str]) -> int:
     data = body if isinstance(body, RawBody) else json.dumps(body)  # ASCII escapes: valid JSON
     headers = {"Content-Type": "application/json", "X-Forwarded-For": FUZZ_CLIENT}
-    if token:
-        headers["api_access_token"] = token
+    headers.update(credentials)
     request = Request(
         f"http://127.0.0.1:{server.port}{path}", data=data.encode(), headers=headers, method=method
     )
@@ -150,6 +149,14 @@ def write_paths(world):
         ("POST", f"{account}/labels", {"title": "t"}),
         ("POST", f"{account}/actions/contact_merge", {"base_contact_id": contact_id}),
         ("POST", "/api/v1/profile/availability", {"account_id": world.account.id}),
+        ("POST", f"{account}/conversations/filter", {"payload": [FILTER]}),
+        ("POST", f"{account}/contacts/filter", {"payload": [CONTACT_FILTER]}),
+        ("POST", f"{account}/inboxes", {"name": "n", "channel": {"type": "api"}}),
+        ("PATCH", f"{account}/inboxes/{world.inbox.id}", {"name": "m"}),
+        ("POST", f"{conversation}/participants", {"user_ids": [world.agent.id]}),
+        ("POST", f"{account}/inbox_members", {"inbox_id": world.inbox.id, "user_ids": []}),
+        ("POST", f"{account}/teams", {"name": "t"}),
+        ("POST", f"{account}/agents", {"name": "a", "email": "a@b.test", "role": "agent"}),
     ]
     contact = [
         ("POST", f"{root}/contacts", {"name": "v"}),
@@ -157,8 +164,28 @@ def write_paths(world):
         ("POST", f"{public}/conversations", {}),
         ("POST", f"{public_conv}/messages", {"content": "hi"}),
         ("POST", f"{public_conv}/toggle_typing", {"typing_status": "on"}),
+        ("PATCH", f"{public_conv}/messages/{message.id}", {"submitted_values": []}),
     ]
-    return agent, contact
+    query = f"?website_token={world.inbox.website_token}"
+    widget_base = "/api/v1/widget/"
+    visitor = [
+        ("POST", f"{widget_base}config{query}", {}),
+        ("PATCH", f"{widget_base}contact{query}", {"name": "v"}),
+        ("PATCH", f"{widget_base}contact/set_user{query}", {"identifier": "i"}),
+        ("POST", f"{widget_base}conversations{query}", {"message": {"content": "c"}}),
+        ("POST", f"{widget_base}messages{query}", {"message": {"content": "m"}}),
+        ("POST", f"{widget_base}conversations/toggle_typing{query}", {"typing_status": "on"}),
+        (
+            "POST",
+            f"{widget_base}conversations/set_custom_attributes{query}",
+            {"custom_attributes": {}},
+        ),
+    ]
+    return agent, contact, visitor
+
+
+FILTER = {"attribute_key": "status", "filter_operator": "equal_to", "values": ["open"]}
+CONTACT_FILTER = {"attribute_key": "name", "filter_operator": "contains", "values": ["a"]}
 
 
 async def test_no_hostile_body_on_any_write_path_is_a_5xx(world, live_server_factory, write_paths):
@@ -167,13 +194,23 @@ async def test_no_hostile_body_on_any_write_path_is_a_5xx(world, live_server_fac
     # Thousands of client-API requests: the rate limits must not answer them all 429, and
     # they come from an address of their own (forwarded by a trusted 127.0.0.1), so the
     # shared counters of 127.0.0.1 stay as the tests after this one expect.
+    from django.conf import settings as django_settings
+
+    from conversations import widget
+
     server = live_server_factory(
+        # The visitor's token is signed here and checked there: one key.
+        SECRET_KEY=django_settings.SECRET_KEY,
         PUBLIC_API_RATE_PER_ADDRESS="1000000/min",
         PUBLIC_API_RATE_PER_SESSION="1000000/min",
         TRUSTED_PROXIES="127.0.0.1",
     )
-    agent_paths, contact_paths = write_paths
+    agent_paths, contact_paths, visitor_paths = write_paths
     token = world.admin.agent.access_token
+    visitor_session = await sync_to_async(world.session.__class__.objects.create)(
+        contact=world.session.contact, inbox=world.inbox
+    )
+    visitor_token = widget.session_token(visitor_session)
     failures: list[tuple[str, str, str, int]] = []
 
     @settings(
@@ -183,13 +220,17 @@ async def test_no_hostile_body_on_any_write_path_is_a_5xx(world, live_server_fac
         database=None,
     )
     @given(body=bodies)
-    def fuzz(method: str, path: str, token: str | None, body) -> None:
-        status = send(server, method, path, body, token)
+    def fuzz(method: str, path: str, credentials: dict[str, str], body) -> None:
+        status = send(server, method, path, body, credentials)
         if status >= 500:
             failures.append((method, path, repr(body)[:200], status))
 
     def run_all() -> None:
-        for paths, who in ((agent_paths, token), (contact_paths, None)):
+        for paths, who in (
+            (agent_paths, {"api_access_token": token}),
+            (contact_paths, {}),
+            (visitor_paths, {"X-Auth-Token": visitor_token}),
+        ):
             for method, path, base in paths:
                 # Every field with every nasty value, over a body the path accepts...
                 for field in FIELDS:

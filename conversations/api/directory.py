@@ -12,12 +12,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import presence, selectors
-from ..conf import carbonchat_settings
 from ..models import AccountUser, Inbox, InboxMember, Team, TeamMember
 from ..models.agent import agent_of
 from ..services import inboxes as inbox_services
 from ..services import memberships as membership_services
 from ..services.agents import agent_set_availability
+from ..widget import widget_snippet
 from . import serializers as inputs
 from .application import AgentAPIView, save_unique, validated
 from .authentication import AccessTokenAuthentication
@@ -127,15 +127,6 @@ def inbox_body(inbox: Inbox, *, administrator: bool = False) -> dict[str, Any]:
     if administrator and (widget or inbox.channel_type == Inbox.ChannelType.API):
         body["hmac_token"] = inbox.hmac_token
     return body
-
-
-def widget_snippet(inbox: Inbox) -> str:
-    """The ``<script>`` a site owner pastes into its pages (the embeddable widget)."""
-    base = carbonchat_settings.FRONTEND_URL
-    return (
-        f'<script src="{base}/widget/carbonchat.js" '
-        f'data-website-token="{inbox.website_token}" defer></script>'
-    )
 
 
 def team_body(team: Team, user: Any) -> dict[str, Any]:
