@@ -13,6 +13,7 @@ from .models import (
     Contact,
     ContactInbox,
     Conversation,
+    ConversationParticipant,
     Inbox,
     InboxMember,
     Label,
@@ -234,6 +235,13 @@ class MessageInline(admin.TabularInline):
     show_change_link = True
 
 
+class ParticipantInline(admin.TabularInline):
+    model = ConversationParticipant
+    extra = 0
+    raw_id_fields = ["user"]
+    exclude = ["account"]
+
+
 @admin.register(Conversation)
 class ConversationAdmin(admin.ModelAdmin):
     list_display = [
@@ -262,7 +270,17 @@ class ConversationAdmin(admin.ModelAdmin):
         "first_reply_created_at",
     ]
     date_hierarchy = "last_activity_at"
-    inlines = [MessageInline]
+    inlines = [MessageInline, ParticipantInline]
+
+    def save_formset(self, request, form, formset, change) -> None:
+        # A participant added here belongs to the conversation's account.
+        for participant in formset.save(commit=False):
+            if isinstance(participant, ConversationParticipant):
+                participant.account_id = form.instance.account_id
+            participant.save()
+        for deleted in formset.deleted_objects:
+            deleted.delete()
+        formset.save_m2m()
 
 
 class AttachmentInline(admin.TabularInline):
@@ -321,4 +339,12 @@ class AttachmentAdmin(admin.ModelAdmin):
     list_filter = ["file_type", "account"]
     raw_id_fields = ["message"]
     autocomplete_fields = ["account"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(ConversationParticipant)
+class ConversationParticipantAdmin(admin.ModelAdmin):
+    list_display = ["id", "conversation", "user", "created_at"]
+    list_filter = ["account"]
+    raw_id_fields = ["conversation", "user"]
     readonly_fields = ["created_at"]

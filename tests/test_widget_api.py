@@ -280,3 +280,23 @@ def test_tokens_expire(world, visitor, settings):
 
     with time_machine.travel(timedelta(days=181), tick=False):
         assert visitor.call("get", "contact").status_code == 401
+
+
+async def test_events_reach_every_verified_session_of_the_contact_only(world, audience):
+    jane = await sync_to_async(f.make_contact)(world.account, name="Jane", identifier="cus_9")
+    proof = widget.identifier_hash(world.inbox, "cus_9")
+    devices = [Visitor(world.inbox) for _ in range(3)]
+    for n, device in enumerate(devices):
+        await sync_to_async(device.config)()
+        if n < 2:  # laptop and phone prove who they are; the third only claims it
+            body = {"identifier": "cus_9", "identifier_hash": proof}
+        else:
+            body = {"identifier": "cus_9"}
+        done = await sync_to_async(device.call)("patch", "contact/set_user", body)
+        assert done.json()["id"] == jane.id
+        await audience.add(f"device{n}", contact_identifier(await sync_to_async(device.session)()))
+    await sync_to_async(devices[0].call)("post", "messages", {"message": {"content": "hi"}})
+    await audience.expect(["device0", "device1"], "conversation.created")
+    data = await audience.expect(["device0", "device1"], "message.created")
+    assert data["content"] == "hi"
+    await audience.silent(["device2", "contact", "foreign_contact"])
