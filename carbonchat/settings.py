@@ -73,6 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it times whole requests (realtime/metrics.py).
+    "realtime.metrics.request_metrics",
     "django.middleware.security.SecurityMiddleware",
     # The widget API answers pages of any origin (CORS_URLS_REGEX below).
     "corsheaders.middleware.CorsMiddleware",
@@ -127,7 +129,7 @@ ASGI_APPLICATION = "carbonchat.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / "carbonchat" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -265,6 +267,8 @@ REALTIME = {
     # Chatwoot's clients and SDKs send the agent token only as api_access_token.
     "UNDERSCORE_HEADERS": ("api_access_token",),
     "ALLOWED_ORIGINS": _env_list("CABLE_ALLOWED_ORIGINS", []) or None,
+    # /metrics: a bearer token for Prometheus (unset: direct requests from loopback only).
+    "METRICS_TOKEN": os.environ.get("METRICS_TOKEN") or None,
     "HISTORY_STORE": (
         "realtime.history.redis.RedisHistoryStore"
         if REDIS_URL
@@ -276,6 +280,13 @@ REALTIME = {
         else "realtime.presence.memory.MemoryPresenceStore"
     ),
 }
+
+# Several server processes share their metrics through files (prometheus_client's
+# multiprocess mode); the directory must be emptied before the processes start (deploy/).
+if REALTIME["SERVER_PROCESSES"] > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(BASE_DIR / "var" / "prometheus")
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    Path(os.environ["PROMETHEUS_MULTIPROC_DIR"]).mkdir(parents=True, exist_ok=True)
 
 # Any REALTIME setting can also come from the environment, as JSON:
 #   CARBONCHAT_REALTIME='{"MAX_SUBSCRIPTIONS": 32, "PING_INTERVAL": 3}'

@@ -3,11 +3,19 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from conversations import attachments
+from carbonchat import views
+from conversations import attachments, console
 from conversations.api import errors
 
 urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("demo/", views.demo, name="demo"),
+    path("docs/<slug:name>.md", views.doc, name="doc"),
+    path("console/", console.console_page, name="console"),
+    path("console/login/", console.ConsoleLoginView.as_view(), name="console-login"),
     path("admin/", admin.site.urls),
+    # /healthz, /readyz, /metrics (realtime/health.py, realtime/metrics.py).
+    path("", include("realtime.urls")),
     # Locally stored attachments (with S3 or another object store, clients go there instead).
     path("media/<path:path>", attachments.serve, name="attachment"),
     path("", include("conversations.api.urls")),

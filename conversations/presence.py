@@ -24,6 +24,7 @@ from channels.db import DatabaseSyncToAsync
 from realtime import protocol
 from realtime.broadcast import abroadcast
 from realtime.loop_local import LoopLocal
+from realtime.metrics import PRESENCE_PUSHES
 from realtime.presence.store import presence_store
 from realtime.presence.tracker import presence_changed
 from realtime.settings import realtime_settings
@@ -195,6 +196,7 @@ async def push_presence(account_id: int) -> None:
     await abroadcast([streams.account_agents(account_id)], for_agents)
     _, for_contacts = await presence_payload(account_id, for_contact=True)
     await abroadcast([streams.account_contacts(account_id)], for_contacts)
+    PRESENCE_PUSHES.inc(2)
 
 
 def online_contacts(account_id: int) -> set[str]:

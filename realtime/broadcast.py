@@ -15,7 +15,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from . import protocol
+from . import metrics, protocol
 from .batching import Batcher
 from .group_publisher import group_send_many
 from .history.store import history_store
@@ -33,6 +33,7 @@ def encode(message: Mapping[str, Any] | str) -> str:
     payload = message if isinstance(message, str) else protocol.dumps(message)
     limit = realtime_settings.MAX_BROADCAST_BYTES
     if len(payload) > limit // 4 and len(payload.encode("utf-8")) > limit:
+        metrics.FRAMES_LOST.labels("too_large").inc()
         raise MessageTooLarge(f"a {len(payload)}-character broadcast exceeds {limit} bytes")
     return payload
 
@@ -88,6 +89,7 @@ class Publisher(LoopLocal):
         await self._batcher.load(outgoing)
 
     async def _publish_many(self, batch: list[Outgoing]) -> list[None]:
+        metrics.BROADCASTS.inc(len(batch))
         history = history_store()
         kept = [item for item in batch if item.kept] if history is not None else []
         positions: dict[int, dict[str, tuple[str, int]]] = {}

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from . import protocol, sessions
+from . import metrics, protocol, sessions
 from .backpressure import queued_bytes, transport_of
 from .channel import Channel, Position, UnknownAction
 from .frame_writer import FrameWriter
@@ -55,6 +55,8 @@ class CableConnection:
         self.hub = Hub.current()
         # identifier string exactly as the client sent it -> its subscription
         self.subscriptions: dict[str, Channel] = {}
+        # Let go for not reading (too_slow): what is still sent to it is lost, and counted.
+        self.let_go = False
         self.closed = False
         self.finished = asyncio.Event()
         self._transport = transport_of(send)
@@ -139,7 +141,7 @@ class CableConnection:
             # so the missed messages come before the live ones.
             channel = await self._authorized_channel(identifier, hold=True)
             if channel is not None:
-                self.subscriptions[identifier] = channel
+                self._hold(identifier, channel)
                 restored.append(identifier)
                 loop.call_later(RESTORE_HOLD, self._release_later, channel)
         return restored
@@ -175,7 +177,12 @@ class CableConnection:
         for channel in subscriptions.values():
             await self._drop(channel)
 
+    def _hold(self, identifier: str, channel: Channel) -> None:
+        self.subscriptions[identifier] = channel
+        metrics.SUBSCRIPTIONS.labels(type(channel).__name__).inc()
+
     async def _drop(self, channel: Channel) -> None:
+        metrics.SUBSCRIPTIONS.labels(type(channel).__name__).dec()
         try:
             await channel.stop_all_streams()
             await channel.unsubscribed()
@@ -202,6 +209,8 @@ class CableConnection:
     async def send_frame(self, prefix: bytes, body: bytes) -> None:
         """Send the text frame ``prefix + body`` (UTF-8): the hub's path, parts pre-encoded."""
         if self.closed:
+            if self.let_go:
+                metrics.FRAMES_LOST.labels("too_slow").inc()
             return
         if self._writer is None or not self._writer.write(prefix, body):
             await self._send_through_asgi((prefix + body).decode())
@@ -219,6 +228,7 @@ class CableConnection:
                     "and was not sent",
                     len(text),
                 )
+                metrics.FRAMES_LOST.labels("too_large").inc()
                 return
             # The socket went away under us, or the frame could not be sent at all: either
             # way nothing more is sent on it, and it is closed (a socket marked closed but
@@ -253,6 +263,8 @@ class CableConnection:
         transport = self._transport
         frame = protocol.disconnect(protocol.REASON_TOO_SLOW, reconnect=True)
         self.closed = True
+        self.let_go = True
+        metrics.SLOW_DISCONNECTS.inc()
         with contextlib.suppress(Exception):
             await self._send({"type": "websocket.send", "text": frame})
         asyncio.get_running_loop().call_later(
@@ -314,6 +326,7 @@ class CableConnection:
             return
         if len(self.subscriptions) >= realtime_settings.MAX_SUBSCRIPTIONS:
             logger.info("cable: rejected a subscription past MAX_SUBSCRIPTIONS")
+            metrics.SUBSCRIBES.labels("rejected", "too_many_subscriptions").inc()
             await self.send_text(protocol.reject_subscription(identifier))
             return
         replaying = history is not None and self.extended
@@ -321,7 +334,8 @@ class CableConnection:
         if channel is None or self.closed:
             await self.send_text(protocol.reject_subscription(identifier))
             return
-        self.subscriptions[identifier] = channel
+        metrics.SUBSCRIBES.labels("accepted", "").inc()
+        self._hold(identifier, channel)
         await self.send_text(protocol.confirm_subscription(identifier))
         await self._confirmed(channel)
         if replaying:
@@ -339,12 +353,14 @@ class CableConnection:
             )
         except protocol.ProtocolError as exc:
             logger.info("cable: rejected a subscription: %s", exc)
+            metrics.SUBSCRIBES.labels("rejected", "bad_identifier").inc()
             return None
         channel_class = channel_registry.get(params["channel"])
         if channel_class is None:
             logger.info(
                 "cable: rejected a subscription to unknown channel %s", describe(identifier)
             )
+            metrics.SUBSCRIBES.labels("rejected", "unknown_channel").inc()
             return None
         channel = channel_class(self, identifier, params)
         if hold:
@@ -355,6 +371,7 @@ class CableConnection:
             logger.exception("cable: %s.subscribed() failed", channel_class.__name__)
             channel.reject()
         if channel.rejected:
+            metrics.SUBSCRIBES.labels("rejected", "unauthorized").inc()
             await channel.stop_all_streams()
             return None
         return channel
@@ -421,6 +438,7 @@ class CableConnection:
             await self.send_text(protocol.reject_history(channel.identifier))
             return
         await self._release(channel, sent)
+        metrics.HISTORY_REPLAYS.inc()
         await self.send_text(protocol.confirm_history(channel.identifier))
 
     async def _release(self, channel: Channel, sent: dict[str, Position]) -> None:

@@ -15,12 +15,13 @@ The hub also drives every socket's ping from one timer.
 import asyncio
 import logging
 import time
+import uuid
 from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from channels.layers import get_channel_layer
 
-from . import protocol
+from . import metrics, protocol
 from .eager_writes import enable_eager_writes
 from .heap_freezer import HeapFreezer
 from .history.store import history_store
@@ -39,6 +40,8 @@ logger = logging.getLogger(__name__)
 
 BROADCAST = "cable.broadcast"
 CONTROL = "cable.control"
+# Sent by a readiness check to this process's own reader, which answers it.
+PROBE = "cable.probe"
 # Seconds a graceful shutdown waits for clients to complete the closing handshake.
 SHUTDOWN_GRACE = 3.0
 # A broadcast whose fan-out writes more than this many bytes (subscribers times payload) is
@@ -71,10 +74,13 @@ class Hub(LoopLocal):
         self.caught_up = 0
         # stream -> (epoch, offset) of the last positioned broadcast this process delivered
         self._positions: dict[str, tuple[str, int]] = {}
+        self._probes: dict[str, asyncio.Future[None]] = {}
 
     # Connections and pings ----------------------------------------------------------------
 
     def attach(self, connection: "CableConnection") -> None:
+        if connection not in self._connections:
+            metrics.SOCKETS.inc()
         self._connections.add(connection)
         if not self._shutdown_hooked:
             self._shutdown_hooked = on_server_shutdown(self.shutdown)
@@ -90,8 +96,10 @@ class Hub(LoopLocal):
             self._pinger = asyncio.create_task(self._ping_forever(), name="cable-pinger")
 
     def detach(self, connection: "CableConnection") -> None:
-        if connection in self._connections and self._freezer is not None:
-            self._freezer.closed()
+        if connection in self._connections:
+            metrics.SOCKETS.dec()
+            if self._freezer is not None:
+                self._freezer.closed()
         self._connections.discard(connection)
         if not self._connections and self._pinger is not None:
             self._pinger.cancel()
@@ -183,6 +191,7 @@ class Hub(LoopLocal):
         if task.cancelled() or task is not self._reader or self._channel_name is None:
             return
         self.reader_restarts += 1
+        metrics.READER_RESTARTS.inc()
         logger.error(
             "cable hub: the channel-layer reader ended (%r); restarting it (%d restarts)",
             task.exception(),
@@ -216,13 +225,42 @@ class Hub(LoopLocal):
             except Exception:
                 # One bad message costs only itself: delivery of everything else goes on.
                 self.bad_messages += 1
+                metrics.BAD_MESSAGES.inc()
                 logger.exception(
                     "cable hub: a message on %r could not be delivered (%d so far)",
                     message.get("stream") if isinstance(message, dict) else None,
                     self.bad_messages,
                 )
 
+    async def probe(self, timeout: float) -> dict[str, Any]:
+        """Whether the channel layer carries a message to this process's reader and the
+        reader takes it, within ``timeout``: what ``/readyz`` asks. With no stream followed
+        there is no reader; then only the layer is tried (a send to a channel nobody reads)."""
+        probe_id = uuid.uuid4().hex
+        if self._channel_name is None or not self.reader_alive:
+            if self._subscribers:
+                return {"ok": False, "error": "streams are followed but no reader runs"}
+            await asyncio.wait_for(
+                self.layer.send(f"cable-probe.{probe_id}", {"type": PROBE}), timeout
+            )
+            return {"ok": True, "reader": "idle"}
+        answered = self._probes[probe_id] = asyncio.get_running_loop().create_future()
+        try:
+            async with asyncio.timeout(timeout):
+                await self.layer.send(self._channel_name, {"type": PROBE, "id": probe_id})
+                await answered
+        except TimeoutError:
+            return {"ok": False, "error": f"the reader did not answer within {timeout}s"}
+        finally:
+            self._probes.pop(probe_id, None)
+        return {"ok": True, "reader": "running", "streams": len(self._subscribers)}
+
     async def _deliver(self, message: dict[str, Any]) -> None:
+        if message.get("type") == PROBE:
+            answered = self._probes.get(str(message.get("id")))
+            if answered is not None and not answered.done():
+                answered.set_result(None)
+            return
         stream = message.get("stream", "")
         waiting = self._backlog.get(stream)
         if waiting is not None:  # behind a sliced fan-out of the same stream: in order
@@ -332,6 +370,8 @@ class Hub(LoopLocal):
             # Encoded once per broadcast: each socket's frame is its prefix and these bytes.
             plain_bytes = plain.encode()
             positioned_bytes = positioned.encode() if positioned is not None else plain_bytes
+            started = time.perf_counter()
+            delivered = 0
             for sent, channel in enumerate(list(subscribers)):
                 if sliced and sent and sent % FANOUT_SLICE == 0:
                     await asyncio.sleep(0)  # let other streams' deliveries (and pings) run
@@ -352,6 +392,10 @@ class Hub(LoopLocal):
                 await connection.send_frame(
                     channel.frame_prefix_bytes, positioned_bytes if extended else plain_bytes
                 )
+                delivered += 1
+            # Counted once per broadcast, not per socket: the fan-out loop stays tight.
+            metrics.DELIVERIES.inc(delivered)
+            metrics.FANOUT_SECONDS.observe(time.perf_counter() - started)
         elif kind == CONTROL:
             # Handled before anything that arrives after it (a revoked subscription must not
             # receive the next event), concurrently across subscriptions. Control messages

@@ -78,6 +78,10 @@ DEFAULTS: dict[str, Any] = {
     "PRESENCE_SWEEP_INTERVAL": 15.0,
     # Presence pushes for one group are coalesced into one per this many seconds.
     "PRESENCE_COALESCE": 1.0,
+    # /metrics (realtime/metrics.py): a bearer token that opens it from anywhere; without
+    # one, only direct (not proxied) requests from these networks are answered.
+    "METRICS_TOKEN": None,
+    "METRICS_NETWORKS": ("127.0.0.0/8", "::1/128"),
 }
 
 

@@ -1,5 +1,6 @@
 """Shared fixtures: a small world of two accounts, and the cable test client."""
 
+import shutil
 from dataclasses import dataclass
 from typing import Any
 
@@ -181,3 +182,16 @@ async def audience(world):
     await audience.add("foreign_contact", contact_identifier(world.foreign_session))
     yield audience
     await audience.close()
+
+
+@pytest.fixture
+def private_redis():
+    from .live import PrivateRedis
+    from .services import unavailable
+
+    if shutil.which("redis-server") is None:
+        unavailable("redis-server", "install Redis (the Debian package redis-server)")
+    redis = PrivateRedis()
+    redis.start()
+    yield redis
+    redis.kill()

@@ -1,9 +1,6 @@
 """Redis restarts under a running server: sockets stay, delivery resumes without a restart."""
 
 import asyncio
-import shutil
-import subprocess
-import time
 
 import pytest
 
@@ -14,69 +11,12 @@ from .audience import contact_identifier
 from .live import (
     DaphneServer,
     SocketClient,
-    free_port,
     new_prefix,
     server_environment,
     shared_layer,
 )
-from .services import unavailable
 
 pytestmark = [pytest.mark.server, pytest.mark.redis]
-
-
-class PrivateRedis:
-    """A redis-server of this test's own, so restarting it disturbs nobody else."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            if (
-                subprocess.run(
-                    ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True
-                ).stdout.strip()
-                == "PONG"
-            ):
-                return
-            time.sleep(0.05)
-        raise RuntimeError("private redis-server did not start")
-
-    def kill(self) -> None:
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(5)
-
-
-@pytest.fixture
-def private_redis():
-    if shutil.which("redis-server") is None:
-        unavailable("redis-server", "install Redis (the Debian package redis-server)")
-    redis = PrivateRedis()
-    redis.start()
-    yield redis
-    redis.kill()
 
 
 async def test_delivery_resumes_after_redis_restarts(world, private_redis, settings):

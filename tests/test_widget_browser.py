@@ -35,20 +35,27 @@ def test_the_vendored_actioncable_is_the_pinned_npm_release():
     assert vendored.read_bytes() == pinned.read_bytes()
 
 
+def collected_static(tmp_path: Path) -> dict[str, str]:
+    """Production mode serves collected static files (WhiteNoise), as a deployment does:
+    collect them, and say where. The embedded mode serves them from the apps."""
+    if not django_settings.PRODUCTION:
+        return {}
+    env = {"STATIC_ROOT": str(tmp_path / "static")}
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+    )
+    return env
+
+
 @pytest.fixture
 def site(world, live_server_factory, tmp_path, settings):
     """The CarbonChat server and a shop's page on another origin with the widget's snippet."""
     port = free_port()
     env = {"FRONTEND_URL": f"http://127.0.0.1:{port}", "MEDIA_ROOT": str(tmp_path / "media")}
-    if django_settings.PRODUCTION:
-        # As a deployment does: collected static files, served by WhiteNoise.
-        env["STATIC_ROOT"] = str(tmp_path / "static")
-        subprocess.run(
-            [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-            cwd=ROOT,
-            env={**os.environ, **env},
-            check=True,
-        )
+    env.update(collected_static(tmp_path))
     server = live_server_factory(port=port, **env)
     settings.CARBONCHAT = {**settings.CARBONCHAT, "FRONTEND_URL": env["FRONTEND_URL"]}
     pages = tmp_path / "shop"

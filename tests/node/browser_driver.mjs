@@ -7,11 +7,20 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: ["--no-sandbox"],
 });
-const context = await browser.newContext();
-const page = await context.newPage();
+// Named pages, each in a browser context of its own (its own cookies and storage): two
+// people at two browsers. Commands name theirs with "page" ("main" by default).
+const pages = new Map();
 const consoleLines = [];
-page.on("console", (message) => consoleLines.push(`${message.type()}: ${message.text()}`));
-page.on("pageerror", (error) => consoleLines.push(`pageerror: ${error.message}`));
+async function pageNamed(name = "main") {
+  if (!pages.has(name)) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    page.on("console", (message) => consoleLines.push(`${name} ${message.type()}: ${message.text()}`));
+    page.on("pageerror", (error) => consoleLines.push(`${name} pageerror: ${error.message}`));
+    pages.set(name, page);
+  }
+  return pages.get(name);
+}
 
 const commands = {
   open: ({ url }) => page.goto(url),
@@ -50,9 +59,11 @@ const commands = {
 };
 
 const lines = readline.createInterface({ input: process.stdin });
+let page;
 for await (const line of lines) {
-  const { cmd, ...args } = JSON.parse(line);
+  const { cmd, page: name, ...args } = JSON.parse(line);
   try {
+    page = await pageNamed(name);
     const value = await commands[cmd](args);
     process.stdout.write(JSON.stringify({ ok: true, value: value ?? null }) + "\n");
   } catch (error) {

@@ -77,6 +77,7 @@ root.innerHTML = `
     <div class="banner" data-carbonchat="banner">Reconnecting…</div>
     <ol data-carbonchat="messages"></ol>
     <div class="typing" data-carbonchat="typing"></div>
+    <div class="typing" data-carbonchat="state"></div>
     <form data-carbonchat="form">
       <textarea data-carbonchat="input" rows="2" placeholder="Type your message"></textarea>
       <button class="send" data-carbonchat="send" type="submit">Send</button>
@@ -157,6 +158,11 @@ function received({ event, data }) {
       if (data.conversation?.id !== state.conversationId || data.is_private) return;
       $("typing").textContent =
         event === "conversation.typing_on" ? `${data.user?.name ?? "An agent"} is typing…` : "";
+      break;
+    case "conversation.status_changed":
+      if (data.id !== state.conversationId) return;
+      $("state").textContent =
+        data.status === "resolved" ? "This conversation was resolved. Write to reopen it." : "";
       break;
     case "presence.update":
       showOnline(Object.values(data.users ?? {}).some((status) => status === "online"));
