@@ -19,7 +19,7 @@ skip its originator (a typist does not see their own typing).
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from . import protocol
+from . import metrics, protocol
 
 # A message's place in its stream's history: (epoch, offset).
 Position = tuple[str, int]
@@ -117,13 +117,13 @@ class Channel:
 
     async def transmit(self, message: Any) -> None:
         """Send ``message`` to this subscription only."""
-        await self.connection.send_text(
-            protocol.broadcast_frame(self.frame_prefix, protocol.dumps(message))
-        )
+        await self.transmit_encoded(protocol.dumps(message))
 
     async def transmit_encoded(self, payload: str) -> None:
         """Send an already-encoded JSON ``payload`` to this subscription only."""
         await self.connection.send_text(protocol.broadcast_frame(self.frame_prefix, payload))
+        if not self.connection.closed:
+            metrics.DELIVERIES.inc()
 
     async def perform(self, name: str, data: dict[str, Any]) -> None:
         handler = self.actions.get(name)

@@ -392,7 +392,7 @@ class Hub(LoopLocal):
                 await connection.send_frame(
                     channel.frame_prefix_bytes, positioned_bytes if extended else plain_bytes
                 )
-                delivered += 1
+                delivered += not connection.closed  # a closed socket got nothing
             # Counted once per broadcast, not per socket: the fan-out loop stays tight.
             metrics.DELIVERIES.inc(delivered)
             metrics.FANOUT_SECONDS.observe(time.perf_counter() - started)

@@ -50,7 +50,9 @@ SUBSCRIBES = Counter(
 )
 BROADCASTS = Counter("cable_broadcasts_published", "Broadcasts this process published.")
 DELIVERIES = Counter(
-    "cable_deliveries", "Broadcast frames written to this process's sockets (one per socket)."
+    "cable_deliveries",
+    "Message frames written to this process's sockets: broadcast fan-out (one per socket) "
+    "and messages transmitted to one subscription.",
 )
 FRAMES_LOST = Counter(
     "cable_frames_lost",

@@ -139,3 +139,60 @@ async def test_readyz_names_redis_when_it_stops_and_recovers(world, private_redi
         await agent.close()
     finally:
         server.stop()
+
+
+@pytest.mark.server
+@pytest.mark.redis
+async def test_metrics_match_a_benchmark_runs_deliveries(world, live_server_factory):
+    """Every message frame the benchmark's sockets received, the server counted; no more."""
+    import json
+    import subprocess
+    import sys
+
+    from .live import ROOT
+
+    server = live_server_factory()
+    _, before = await asyncio.to_thread(scrape, server.port)
+    command = [
+        sys.executable,
+        "manage.py",
+        "cable_bench",
+        "--url",
+        server.url,
+        "--sockets",
+        "12",
+        "--streams",
+        "2",
+        "--rounds",
+        "3",
+        "--rate",
+        "5",
+        "--via",
+        "broadcast",
+        "--settle",
+        "1",
+        "--max-seconds",
+        "60",
+    ]
+    result = await asyncio.to_thread(
+        subprocess.run,
+        command,
+        cwd=ROOT,
+        env=server.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["deliveries"] == report["deliveries_expected"] == 36
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 15
+    while True:  # the server has seen every socket close
+        _, after = await asyncio.to_thread(scrape, server.port)
+        if metric(after, "cable_sockets") == 0 or loop.time() > deadline:
+            break
+        await asyncio.sleep(0.2)
+    delivered = metric(after, "cable_deliveries_total") - metric(before, "cable_deliveries_total")
+    assert delivered == report["broadcast_frames"]
+    assert metric(after, "cable_subscribes_total", result="accepted", reason="") == 12

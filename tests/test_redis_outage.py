@@ -10,7 +10,6 @@ import pytest
 from conversations.models import Message
 
 from .live import DaphneServer, http_json, new_prefix, server_environment
-from .test_redis_restart import private_redis  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.server, pytest.mark.redis]
 
@@ -20,7 +19,7 @@ def call(server, method: str, path: str, body=None, token: str | None = None):
 
 
 @pytest.fixture
-def outage_server(private_redis):  # noqa: F811
+def outage_server(private_redis):
     env = server_environment(private_redis.url, new_prefix())
     env["REDIS_SOCKET_TIMEOUT"] = env["REDIS_CONNECT_TIMEOUT"] = "0.5"
     server = DaphneServer(env).start()

@@ -82,6 +82,12 @@ def test_chatwoots_own_sdk_drives_every_group(world, server):
                 account_id=account, inbox_id=world.inbox.id, assignee_type="unassigned"
             )
         ] == sorted([conversation.id, world.conversation.display_id], reverse=True)
+        urgent = admin.conversations.update(
+            account_id=account, conversation_id=conversation.id, priority="urgent"
+        )
+        assert urgent.id == conversation.id
+        shown = admin.conversations.get(account_id=account, conversation_id=conversation.id)
+        assert str(getattr(shown.priority, "value", shown.priority)) == "urgent"
         toggled = admin.conversations.toggle_status(
             account_id=account, conversation_id=conversation.id, status="pending"
         )

@@ -105,6 +105,7 @@ def summarize(
         "deliveries": delivered,
         "lost": expected - delivered,
         "duplicates": seen.duplicates,
+        "broadcast_frames": seen.broadcast_frames,
         "latency_ms": {
             "p50": _rounded(percentile(latencies, 50)),
             "p95": _rounded(percentile(latencies, 95)),

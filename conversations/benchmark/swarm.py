@@ -36,6 +36,9 @@ class Observations:
     )
     duplicates: int = 0
     strays: int = 0
+    # Every broadcast frame received (events, presence, strays): what the server's
+    # cable_deliveries_total counted for these sockets.
+    broadcast_frames: int = 0
 
 
 class Socket(asyncio.Protocol):
@@ -136,6 +139,8 @@ class Socket(asyncio.Protocol):
     # Frames -------------------------------------------------------------------------------------
 
     def _on_text(self, data: bytes) -> None:
+        if data.startswith(b'{"identifier"') and b'"message":' in data:
+            self.seen.broadcast_frames += 1
         if b'"message.created"' in data:
             self._record(data)
         elif not self.welcomed:
