@@ -18,7 +18,7 @@ from .backpressure import queued_bytes, transport_of
 from .channel import Channel, Position, UnknownAction
 from .frame_writer import FrameWriter
 from .history.store import HistoryUnavailable, history_store
-from .hub import Hub
+from .hub import SHUTDOWN_GRACE, Hub
 from .ratelimit import TokenBucket
 from .registry import channel_registry
 from .settings import realtime_settings
@@ -90,6 +90,13 @@ class CableConnection:
             # daphne cancels every application on graceful shutdown (SIGTERM/SIGINT): tell the
             # client to come back, as Rails does on restart.
             await self.close(protocol.REASON_SERVER_RESTART, reconnect=True)
+            # Then stay until the client has the frame and hangs up, or the grace runs out:
+            # daphne waits for every application before the reactor stops, and a reactor
+            # stopping now drops the frame unsent (clients then wait out their stale timers).
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(SHUTDOWN_GRACE):
+                    while (await receive()).get("type") != "websocket.disconnect":
+                        pass
             raise
         finally:
             await self._teardown()

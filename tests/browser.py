@@ -46,7 +46,7 @@ class Browser:
         )
         return cls(process)
 
-    async def __call__(self, cmd: str, timeout: float = 30.0, **args: Any) -> Any:
+    async def __call__(self, cmd: str, timeout: float = 90.0, **args: Any) -> Any:
         assert self.process.stdin is not None and self.process.stdout is not None
         self.process.stdin.write((json.dumps({"cmd": cmd, **args}) + "\n").encode())
         await self.process.stdin.drain()
