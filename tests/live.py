@@ -397,3 +397,20 @@ class PrivateRedis:
         if self.process is not None:
             self.process.kill()
             self.process.wait(5)
+
+
+def run_bench(server: "DaphneServer", **options: Any) -> tuple[subprocess.CompletedProcess, Any]:
+    """``manage.py cable_bench`` against ``server`` (options as ``--name value``; a small run by
+    default): the finished process and its JSON report (None when it printed none)."""
+    settings = {"sockets": 12, "streams": 2, "rounds": 3, "rate": 5, "settle": 0.5}
+    settings.update(options)
+    command = [sys.executable, "manage.py", "cable_bench", "--url", server.url]
+    for name, value in settings.items():
+        command += [f"--{name.replace('_', '-')}", str(value)]
+    command += ["--max-seconds", "60"]
+    result = subprocess.run(
+        command, cwd=ROOT, env=server.env, capture_output=True, text=True, timeout=120
+    )
+    lines = result.stdout.strip().splitlines()
+    report = json.loads(lines[-1]) if result.returncode == 0 and lines else None
+    return result, report

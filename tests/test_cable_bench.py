@@ -1,12 +1,11 @@
 """The shipped benchmark runs against a real server and reports what it measured."""
 
-import json
 import subprocess
 import sys
 
 import pytest
 
-from .live import ROOT
+from .live import ROOT, run_bench
 
 pytestmark = [pytest.mark.server, pytest.mark.redis]
 
@@ -14,38 +13,8 @@ pytestmark = [pytest.mark.server, pytest.mark.redis]
 @pytest.mark.parametrize("via", ["rest", "model"])
 def test_cable_bench_reports_every_delivery(world, live_server_factory, via):
     server = live_server_factory()
-    result = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "cable_bench",
-            "--url",
-            server.url,
-            "--sockets",
-            "12",
-            "--streams",
-            "2",
-            "--rounds",
-            "3",
-            "--rate",
-            "5",
-            "--via",
-            via,
-            "--settle",
-            "0.5",
-            "--server-pid",
-            str(server.process.pid),
-            "--max-seconds",
-            "60",
-        ],
-        cwd=ROOT,
-        env=server.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result, report = run_bench(server, via=via, server_pid=server.process.pid)
     assert result.returncode == 0, result.stderr[-2000:]
-    report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["subscribed"] == 12 and report["failed"] == 0
     assert report["events"] == 6
     assert report["deliveries"] == report["deliveries_expected"] == 36

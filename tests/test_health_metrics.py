@@ -12,7 +12,14 @@ from conversations import streams
 from realtime.broadcast import abroadcast
 
 from .audience import agent_identifier
-from .live import DaphneServer, SocketClient, new_prefix, server_environment, shared_layer
+from .live import (
+    DaphneServer,
+    SocketClient,
+    new_prefix,
+    run_bench,
+    server_environment,
+    shared_layer,
+)
 
 
 def test_healthz_and_readyz_in_process(world):
@@ -145,46 +152,10 @@ async def test_readyz_names_redis_when_it_stops_and_recovers(world, private_redi
 @pytest.mark.redis
 async def test_metrics_match_a_benchmark_runs_deliveries(world, live_server_factory):
     """Every message frame the benchmark's sockets received, the server counted; no more."""
-    import json
-    import subprocess
-    import sys
-
-    from .live import ROOT
-
     server = live_server_factory()
     _, before = await asyncio.to_thread(scrape, server.port)
-    command = [
-        sys.executable,
-        "manage.py",
-        "cable_bench",
-        "--url",
-        server.url,
-        "--sockets",
-        "12",
-        "--streams",
-        "2",
-        "--rounds",
-        "3",
-        "--rate",
-        "5",
-        "--via",
-        "broadcast",
-        "--settle",
-        "1",
-        "--max-seconds",
-        "60",
-    ]
-    result = await asyncio.to_thread(
-        subprocess.run,
-        command,
-        cwd=ROOT,
-        env=server.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result, report = await asyncio.to_thread(run_bench, server, via="broadcast", settle=1)
     assert result.returncode == 0, result.stderr[-2000:]
-    report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report["deliveries"] == report["deliveries_expected"] == 36
     loop = asyncio.get_running_loop()
     deadline = loop.time() + 15

@@ -132,7 +132,10 @@ async def test_a_visitor_and_an_agent_talk_through_the_widget(world, site):
         )
         await asyncio.to_thread(server.start)
         await browser(
-            "waitText", selector="li.agent", text="Sent while you were away", timeout=60000
+            "waitText",
+            selector="li.agent",
+            text="Sent while you were away",
+            timeout=60000,  # stale timer: 6 s and more
         )
         await browser("waitAttr", selector="[data-carbonchat=banner]", name="class", value="banner")
         await browser.screenshot("widget-after-restart")

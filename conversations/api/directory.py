@@ -21,7 +21,7 @@ from ..widget import widget_snippet
 from . import serializers as inputs
 from .application import AgentAPIView, save_unique, validated
 from .authentication import AccessTokenAuthentication
-from .representations import agent_body, email_of
+from .representations import agent_body, email_of, team_fields
 from .schema import document
 
 
@@ -130,14 +130,8 @@ def inbox_body(inbox: Inbox, *, administrator: bool = False) -> dict[str, Any]:
 
 
 def team_body(team: Team, user: Any) -> dict[str, Any]:
-    return {
-        "id": team.id,
-        "name": team.name,
-        "description": team.description,
-        "allow_auto_assign": team.allow_auto_assign,
-        "account_id": team.account_id,
-        "is_member": team.members.filter(user=user).exists(),
-    }
+    """``api/v1/models/_team``: the team, and whether the caller is in it."""
+    return {**team_fields(team), "is_member": team.members.filter(user=user).exists()}
 
 
 class ProfileView(APIView):

@@ -167,14 +167,20 @@ def agent_body(membership: AccountUser) -> dict[str, Any]:
     }
 
 
-def team_columns(team: Team) -> dict[str, Any]:
-    """A team as Chatwoot renders the record itself (the assignment answer)."""
+def team_fields(team: Team) -> dict[str, Any]:
     return {
         "id": team.id,
         "name": team.name,
         "description": team.description,
         "allow_auto_assign": team.allow_auto_assign,
         "account_id": team.account_id,
+    }
+
+
+def team_columns(team: Team) -> dict[str, Any]:
+    """A team as Chatwoot renders the record itself (the assignment answer)."""
+    return {
+        **team_fields(team),
         "created_at": iso_ms(team.created_at),
         "updated_at": iso_ms(team.created_at),  # teams keep no update time
     }

@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import presence, selectors, widget
-from ..events.payloads import attachment_payloads, contact_payload, user_payload
+from ..events.payloads import attachment_payloads, contact_payload, sender_payload
 from ..models import AccountUser, ContactInbox, Conversation, Inbox, InboxMember, Message
 from ..services import contacts as contact_services
 from ..services import conversations as conversation_services
@@ -128,13 +128,9 @@ def widget_message(message: Message) -> dict[str, Any]:
     attachments = attachment_payloads(message)
     if attachments:
         body["attachments"] = attachments
-    sender = message.sender
+    sender = sender_payload(message)
     if sender is not None:
-        body["sender"] = (
-            contact_payload(sender)
-            if message.sender_contact_id
-            else user_payload(sender, message.account_id)
-        )
+        body["sender"] = sender
     return body
 
 

@@ -115,16 +115,24 @@ def message_payload(
             "contact_inbox": {"source_id": conversation.contact_inbox.source_id},
         },
     }
-    if message.sender_user is not None:
-        payload["sender"] = user_payload(message.sender_user, message.account_id)
-    elif message.sender_contact is not None:
-        payload["sender"] = contact_payload(message.sender_contact)
+    sender = sender_payload(message)
+    if sender is not None:
+        payload["sender"] = sender
     attachments = attachment_payloads(message)
     if attachments:  # as Chatwoot: the key only when there are some
         payload["attachments"] = attachments
     if echo_id is not None:
         payload["echo_id"] = echo_id
     return payload
+
+
+def sender_payload(message: Message) -> dict[str, Any] | None:
+    """The agent's user view or the contact's, whoever wrote the message (None: the system)."""
+    if message.sender_user is not None:
+        return user_payload(message.sender_user, message.account_id)
+    if message.sender_contact is not None:
+        return contact_payload(message.sender_contact)
+    return None
 
 
 def attachment_payloads(message: Message) -> list[dict[str, Any]]:
