@@ -73,8 +73,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so it times whole requests (realtime/metrics.py).
-    "realtime.metrics.request_metrics",
+    # First, so it times whole requests (realtime/server/metrics.py).
+    "realtime.server.metrics.request_metrics",
     "django.middleware.security.SecurityMiddleware",
     # The widget API answers pages of any origin (CORS_URLS_REGEX below).
     "corsheaders.middleware.CorsMiddleware",
@@ -270,9 +270,9 @@ REALTIME = {
     # /metrics: a bearer token for Prometheus (unset: direct requests from loopback only).
     "METRICS_TOKEN": os.environ.get("METRICS_TOKEN") or None,
     "HISTORY_STORE": (
-        "realtime.history.redis.RedisHistoryStore"
+        "realtime.delivery.history.redis.RedisHistoryStore"
         if REDIS_URL
-        else "realtime.history.memory.MemoryHistoryStore"
+        else "realtime.delivery.history.memory.MemoryHistoryStore"
     ),
     "PRESENCE_STORE": (
         "realtime.presence.redis.RedisPresenceStore"
@@ -347,7 +347,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "filters": {"redact": {"()": "realtime.redaction.RedactingFilter"}},
+    "filters": {"redact": {"()": "realtime.server.redaction.RedactingFilter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

@@ -14,7 +14,7 @@ urlpatterns = [
     path("console/", console.console_page, name="console"),
     path("console/login/", console.ConsoleLoginView.as_view(), name="console-login"),
     path("admin/", admin.site.urls),
-    # /healthz, /readyz, /metrics (realtime/health.py, realtime/metrics.py).
+    # /healthz, /readyz, /metrics (realtime/server/health.py, realtime/server/metrics.py).
     path("", include("realtime.urls")),
     # Locally stored attachments (with S3 or another object store, clients go there instead).
     path("media/<path:path>", attachments.serve, name="attachment"),

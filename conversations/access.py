@@ -103,8 +103,9 @@ def has_is_active_field() -> bool:
 def agent_grants(claims: Sequence[AgentClaim]) -> list[AgentGrant | None]:
     """The grant for each claim (``None`` where refused), in two queries for all of them.
 
-    Subscribes arrive in bursts and are authorised in batches (``realtime.batching``); plain
-    tuples, not model instances, because this runs for every subscribe.
+    Subscribes arrive in bursts and are authorised in batches
+    (``realtime.delivery.batching``); plain tuples, not model instances, because this runs
+    for every subscribe.
     """
     if not claims:
         return []

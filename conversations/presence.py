@@ -22,11 +22,11 @@ from asgiref.sync import async_to_sync
 from channels.db import DatabaseSyncToAsync
 
 from realtime import protocol
-from realtime.broadcast import abroadcast
-from realtime.loop_local import LoopLocal
-from realtime.metrics import PRESENCE_PUSHES
+from realtime.delivery.broadcast import abroadcast
 from realtime.presence.store import presence_store
 from realtime.presence.tracker import presence_changed
+from realtime.server.loop_local import LoopLocal
+from realtime.server.metrics import PRESENCE_PUSHES
 from realtime.settings import realtime_settings
 
 from . import streams

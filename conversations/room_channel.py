@@ -13,10 +13,10 @@ from typing import Any
 from channels.db import DatabaseSyncToAsync
 
 from realtime import protocol
-from realtime.batching import Batcher
 from realtime.channel import Channel, action
-from realtime.loop_local import LoopLocal
+from realtime.delivery.batching import Batcher
 from realtime.presence.tracker import PresenceTracker
+from realtime.server.loop_local import LoopLocal
 
 from . import presence
 from .access import (

@@ -16,7 +16,7 @@ from typing import Any
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from realtime.loop_local import LoopLocal
+from realtime.server.loop_local import LoopLocal
 
 from .services.conversations import conversation_reopen_due
 

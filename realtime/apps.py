@@ -8,10 +8,10 @@ class RealtimeConfig(AppConfig):
     verbose_name = "Realtime (ActionCable server)"
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers realtime.* system checks)
-        from .redaction import redact_daphne_access_log
-        from .settings import realtime_settings
-        from .underscore_headers import allow_underscore_headers
+        from realtime import checks  # noqa: F401  (registers realtime.* system checks)
+        from realtime.daphne.underscore_headers import allow_underscore_headers
+        from realtime.server.redaction import redact_daphne_access_log
+        from realtime.settings import realtime_settings
 
         # Under daphne its modules are loaded before the application: install before any
         # request arrives.

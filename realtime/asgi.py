@@ -11,7 +11,7 @@ from typing import Any
 from channels.routing import ProtocolTypeRouter, URLRouter
 from django.urls import path as route
 
-from .connection import CableConnection
+from realtime.server.connection import CableConnection
 
 
 def with_cable(http_application: Any, *, path: str = "cable") -> ProtocolTypeRouter:

@@ -19,13 +19,14 @@ skip its originator (a typist does not see their own typing).
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from . import metrics, protocol
+from realtime import protocol
+from realtime.server import metrics
 
 # A message's place in its stream's history: (epoch, offset).
 Position = tuple[str, int]
 
 if TYPE_CHECKING:
-    from .connection import CableConnection
+    from realtime.server.connection import CableConnection
 
 ActionHandler = Callable[["Channel", dict[str, Any]], Awaitable[None]]
 

@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning, register
 
-from .settings import DEFAULTS, realtime_settings
+from realtime.settings import DEFAULTS, realtime_settings
 
 IN_PROCESS_LAYERS = {"channels.layers.InMemoryChannelLayer"}
 QUEUE_LAYERS = {"channels_redis.core.RedisChannelLayer"}
@@ -48,7 +48,7 @@ def check_realtime_settings(app_configs: Any = None, **kwargs: Any) -> list[Chec
                 )
             )
     try:
-        from .registry import channel_registry
+        from realtime.registry import channel_registry
 
         channel_registry.reload()
         channel_registry.names()
@@ -106,3 +106,24 @@ def _check_presence() -> list[CheckMessage]:
             )
         ]
     return []
+
+
+@register()
+def check_daphne_shortcuts(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """realtime.E007: a daphne shortcut is on but what it relies on is gone (an upgrade)."""
+    from realtime import daphne
+
+    if not daphne.enabled():
+        return []
+    missing = daphne.missing()
+    if not missing:
+        return []
+    return [
+        Error(
+            "realtime/daphne/ relies on internals the installed daphne, autobahn or Twisted "
+            f"lack: {', '.join(missing)}.",
+            hint='Pin the versions realtime/daphne/ names, or set REALTIME["DAPHNE_SHORTCUTS"] '
+            "= False to run on plain ASGI send.",
+            id="realtime.E007",
+        )
+    ]

@@ -3,8 +3,8 @@
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
 
-from .channel import Channel
-from .settings import realtime_settings
+from realtime.channel import Channel
+from realtime.settings import realtime_settings
 
 
 class ChannelRegistry:
@@ -37,3 +37,4 @@ class ChannelRegistry:
 
 
 channel_registry = ChannelRegistry()
+realtime_settings.on_reload(channel_registry.reload)

@@ -6,6 +6,7 @@ The ``REALTIME`` setting: one namespaced dict with documented defaults.
 Read it through ``realtime_settings.NAME``; it is reloaded when tests override ``REALTIME``.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -42,25 +43,28 @@ DEFAULTS: dict[str, Any] = {
     "ALLOWED_ORIGINS": None,
     # Server processes sharing this deployment; more than one needs a shared channel layer.
     "SERVER_PROCESSES": 1,
+    # The shortcuts into daphne, autobahn and Twisted internals (realtime/daphne/): False turns
+    # them all off, and frames go through plain ASGI send.
+    "DAPHNE_SHORTCUTS": True,
     # Under daphne, send each frame at once instead of on the reactor's next turn (see
-    # realtime/eager_writes.py): about twice the fan-out rate.
+    # realtime/daphne/eager_writes.py): about twice the fan-out rate.
     "EAGER_WRITES": True,
     # Under daphne, write broadcast frames to the socket directly instead of through ASGI
-    # send, daphne and autobahn (see realtime/frame_writer.py): the fan-out hot path.
+    # send, daphne and autobahn (see realtime/daphne/frame_writer.py): the fan-out hot path.
     "DIRECT_FRAMES": True,
     # In a server process, move settled connections out of the cyclic GC's full passes
-    # (gc.freeze, see realtime/heap_freezer.py): a full pass over 5,000 sockets took 0.5 s.
+    # (gc.freeze, see realtime/daphne/heap_freezer.py): a full pass over 5,000 sockets took 0.5 s.
     "FREEZE_HEAP": True,
     # Request headers with underscores to accept under daphne, as their hyphenated spelling
-    # (daphne drops every other underscored header; see realtime/underscore_headers.py).
+    # (daphne drops every other underscored header; see realtime/daphne/underscore_headers.py).
     "UNDERSCORE_HEADERS": (),
-    # Credentials masked in log lines (realtime/redaction.py): query parameters by name, and
+    # Credentials masked in log lines (realtime/server/redaction.py): query parameters by name, and
     # regular expressions whose first group is masked.
     "REDACT_QUERY_PARAMS": ("pubsub_token", "token", "sid", "access_token", "api_access_token"),
     "REDACT_PATHS": (),
     # Stream history for resumable delivery (actioncable-v1-ext-json): the store (None: off),
     # how many messages and for how many seconds each stream keeps.
-    "HISTORY_STORE": "realtime.history.memory.MemoryHistoryStore",
+    "HISTORY_STORE": "realtime.delivery.history.memory.MemoryHistoryStore",
     "HISTORY_LIMIT": 100,
     "HISTORY_TTL": 300.0,
     # Seconds a connection to Redis (presence, history, direct publishing) may take to open,
@@ -78,7 +82,7 @@ DEFAULTS: dict[str, Any] = {
     "PRESENCE_SWEEP_INTERVAL": 15.0,
     # Presence pushes for one group are coalesced into one per this many seconds.
     "PRESENCE_COALESCE": 1.0,
-    # /metrics (realtime/metrics.py): a bearer token that opens it from anywhere; without
+    # /metrics (realtime/server/metrics.py): a bearer token that opens it from anywhere; without
     # one, only direct (not proxied) requests from these networks are answered.
     "METRICS_TOKEN": None,
     "METRICS_NETWORKS": ("127.0.0.0/8", "::1/128"),
@@ -93,6 +97,12 @@ class NamespacedSettings:
         self._defaults = defaults
         self._name = name
         self._cache: dict[str, Any] = {}
+        self._listeners: list[Callable[[], None]] = []
+
+    def on_reload(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` after every reload: what is built from the settings (stores, the
+        channel registry) registers itself here, so this module imports none of them."""
+        self._listeners.append(listener)
 
     @property
     def user_settings(self) -> dict[str, Any]:
@@ -109,6 +119,8 @@ class NamespacedSettings:
 
     def reload(self) -> None:
         self._cache.clear()
+        for listener in self._listeners:
+            listener()
 
 
 realtime_settings = NamespacedSettings(DEFAULTS)
@@ -118,11 +130,3 @@ realtime_settings = NamespacedSettings(DEFAULTS)
 def _reload_realtime_settings(*, setting: str, **kwargs: Any) -> None:
     if setting in {"REALTIME", "CHANNEL_LAYERS"}:
         realtime_settings.reload()
-        from .history.store import reset_history_store
-        from .presence.store import reset_presence_store
-
-        reset_presence_store()
-        reset_history_store()
-        from .registry import channel_registry
-
-        channel_registry.reload()

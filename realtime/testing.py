@@ -13,8 +13,8 @@ from typing import Any
 
 from channels.testing import WebsocketCommunicator
 
-from . import protocol
-from .connection import CableConnection
+from realtime import protocol
+from realtime.server.connection import CableConnection
 
 
 def _event_of(frame: dict[str, Any]) -> Any:

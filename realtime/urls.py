@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import health, metrics
+from realtime.server import health, metrics
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),

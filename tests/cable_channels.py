@@ -2,8 +2,8 @@
 
 from typing import Any
 
-from realtime.broadcast import abroadcast
 from realtime.channel import Channel, action
+from realtime.delivery.broadcast import abroadcast
 
 
 class EchoChannel(Channel):

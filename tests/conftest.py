@@ -41,7 +41,7 @@ def fresh_presence(settings):
 
     settings.REALTIME = {**settings.REALTIME, "GROUP_PREFIX": f"t{uuid.uuid4().hex[:12]}"}
     from conversations.presence import forget_all_presence
-    from realtime.history.store import reset_history_store
+    from realtime.delivery.history.store import reset_history_store
     from realtime.presence.store import reset_presence_store
 
     reset_presence_store()
@@ -99,7 +99,7 @@ def redis_layer(settings):
     settings.REALTIME = {
         **settings.REALTIME,
         "GROUP_PREFIX": prefix,
-        "HISTORY_STORE": "realtime.history.redis.RedisHistoryStore",
+        "HISTORY_STORE": "realtime.delivery.history.redis.RedisHistoryStore",
     }
     return url, prefix
 

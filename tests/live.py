@@ -347,7 +347,7 @@ async def anycable_contact_room(client: NodeClient, url: str, session: Any) -> N
 async def send_numbered(session: Any, n: int) -> None:
     """Broadcast message ``n`` of a numbered sequence to ``session``'s stream."""
     from conversations import streams
-    from realtime.broadcast import abroadcast
+    from realtime.delivery.broadcast import abroadcast
 
     await abroadcast(
         [streams.contact_session(session.id)], {"event": "message.created", "data": {"n": n}}

@@ -67,7 +67,7 @@ async def test_a_burst_of_subscribes_is_authorised_in_a_few_batches(world, monke
     assert sum(batches) == len(agents) and len(batches) <= 3, batches
     # Each got its own grant: a broadcast to the inbox reaches every one of them.
     from conversations import streams
-    from realtime.broadcast import abroadcast
+    from realtime.delivery.broadcast import abroadcast
 
     await abroadcast([streams.inbox_agents(world.inbox.id)], {"event": "ping.test", "data": {}})
     for client in clients:

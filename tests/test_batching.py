@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from realtime.batching import Batcher
+from realtime.delivery.batching import Batcher
 
 
 class Recorder:

@@ -1,12 +1,12 @@
-"""The load generator's lean WebSocket client side (conversations/benchmark/wire.py)."""
+"""The load generator's lean WebSocket client side (realtime/loadgen/wire.py)."""
 
 import base64
 import hashlib
 
 import pytest
 
-from conversations.benchmark import wire
-from realtime.frame_writer import text_frame_header
+from realtime.daphne.frame_writer import text_frame_header
+from realtime.loadgen import wire
 
 
 def server_frame(opcode: int, payload: bytes, *, fin: bool = True) -> bytes:

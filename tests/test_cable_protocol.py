@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from realtime.broadcast import abroadcast
-from realtime.hub import Hub
+from realtime.delivery.broadcast import abroadcast
+from realtime.server.hub import Hub
 from realtime.testing import CableTestClient
 
 ROOM = {"channel": "EchoChannel", "room": "a"}
@@ -253,7 +253,7 @@ async def test_a_disallowed_origin_is_told_unauthorized(settings):
 
 
 async def test_a_huge_fan_out_is_sliced_without_holding_up_other_streams(monkeypatch):
-    import realtime.hub as hub
+    import realtime.server.hub as hub
 
     # Any broadcast to room "a" counts as huge here, and is written one socket at a time.
     monkeypatch.setattr(hub, "LARGE_FANOUT_BYTES", 50)

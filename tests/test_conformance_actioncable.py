@@ -6,7 +6,7 @@ real daphne serving /cable. Needs Node.js and Redis; in CI both are required.
 import pytest
 
 from conversations import streams
-from realtime.broadcast import abroadcast
+from realtime.delivery.broadcast import abroadcast
 
 pytestmark = [pytest.mark.node, pytest.mark.server]
 

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from conversations import streams
-from realtime.broadcast import abroadcast
+from realtime.delivery.broadcast import abroadcast
 
 from .audience import contact_identifier
 from .live import SocketClient
@@ -38,7 +38,7 @@ async def test_large_and_small_frames_arrive_whole_and_in_order(world, live_serv
 async def test_a_broadcast_too_large_for_daphne_is_refused_and_the_socket_lives_on(
     world, live_server_factory
 ):
-    from realtime.broadcast import MessageTooLarge
+    from realtime.delivery.broadcast import MessageTooLarge
 
     server = live_server_factory()
     client = await SocketClient.connect(server.url, max_size=None)

@@ -9,7 +9,7 @@ import signal
 import pytest
 
 from conversations import streams
-from realtime.broadcast import abroadcast
+from realtime.delivery.broadcast import abroadcast
 
 from .audience import agent_identifier, contact_identifier
 from .live import (

@@ -6,7 +6,7 @@ bytes, events under 64 KiB, a 900 KB event) through a real daphne to a strict cl
 
 import functools
 
-from realtime.frame_writer import FrameWriter, text_frame_header
+from realtime.daphne.frame_writer import FrameWriter, text_frame_header
 
 
 def test_text_frame_headers_use_the_shortest_length_form():

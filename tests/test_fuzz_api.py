@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conversations import streams
-from realtime.broadcast import abroadcast
+from realtime.delivery.broadcast import abroadcast
 
 from .audience import agent_identifier
 from .live import SocketClient

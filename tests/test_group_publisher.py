@@ -8,9 +8,9 @@ import asyncio
 
 from channels.layers import get_channel_layer
 
-from realtime.broadcast import Publisher, abroadcast
-from realtime.group_publisher import _direct_publisher, group_send_many
-from realtime.streams import group_name
+from realtime.delivery.broadcast import Publisher, abroadcast
+from realtime.delivery.group_publisher import _direct_publisher, group_send_many
+from realtime.delivery.streams import group_name
 
 
 async def test_a_published_batch_reaches_a_channels_redis_group_subscriber_in_order(redis_layer):

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from conversations import streams
-from realtime.broadcast import abroadcast
+from realtime.delivery.broadcast import abroadcast
 
 from .audience import agent_identifier
 from .live import (

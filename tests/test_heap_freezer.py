@@ -5,7 +5,7 @@ import gc
 import pytest
 
 from realtime import heap_freezer
-from realtime.heap_freezer import HeapFreezer
+from realtime.daphne.heap_freezer import HeapFreezer
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ import uuid
 
 import pytest
 
-from realtime.history.memory import MemoryHistoryStore
-from realtime.history.redis import RedisHistoryStore
-from realtime.history.store import HistoryUnavailable
+from realtime.delivery.history.memory import MemoryHistoryStore
+from realtime.delivery.history.redis import RedisHistoryStore
+from realtime.delivery.history.store import HistoryUnavailable
 
 from .services import require_redis
 

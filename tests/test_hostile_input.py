@@ -13,9 +13,9 @@ from rest_framework.test import APIClient
 
 from conversations import streams
 from conversations.models import Contact
-from realtime.broadcast import abroadcast
-from realtime.hub import Hub
-from realtime.streams import group_name
+from realtime.delivery.broadcast import abroadcast
+from realtime.delivery.streams import group_name
+from realtime.server.hub import Hub
 from realtime.testing import CableTestClient
 
 from .audience import agent_identifier

@@ -161,7 +161,8 @@ def test_the_wheel_carries_every_subpackage(host):
     script = (
         "import django; django.setup(); "
         "import conversations.models, conversations.migrations, conversations.api, "
-        "conversations.services, conversations.events, realtime.presence, realtime.history, "
+        "conversations.services, conversations.events, realtime.presence, "
+        "realtime.delivery.history, "
         "conversations.management.commands.seed_demo; print('ok')"
     )
     out = run(host["python"], "-c", script, cwd=host["project"], env=host["env"])

@@ -2,7 +2,7 @@
 
 import pprint
 
-from realtime.lazy_autobahn_logs import enable_lazy_autobahn_logs
+from realtime.daphne.lazy_autobahn_logs import enable_lazy_autobahn_logs
 
 
 class Counted:

@@ -3,7 +3,7 @@
 import pytest
 
 from conversations import streams
-from realtime.broadcast import abroadcast
+from realtime.delivery.broadcast import abroadcast
 
 from .audience import agent_identifier, contact_identifier
 from .live import SocketClient

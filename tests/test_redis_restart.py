@@ -5,7 +5,7 @@ import asyncio
 import pytest
 
 from conversations import streams
-from realtime.broadcast import abroadcast
+from realtime.delivery.broadcast import abroadcast
 
 from .audience import contact_identifier
 from .live import (
@@ -84,7 +84,7 @@ async def test_what_is_published_while_the_layer_resubscribes_is_not_lost(
     settings.REALTIME = {
         **settings.REALTIME,
         "GROUP_PREFIX": prefix,
-        "HISTORY_STORE": "realtime.history.redis.RedisHistoryStore",
+        "HISTORY_STORE": "realtime.delivery.history.redis.RedisHistoryStore",
     }
     env = server_environment(private_redis.url, prefix)
     server = DaphneServer(env).start()

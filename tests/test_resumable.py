@@ -9,7 +9,7 @@ import time
 import pytest
 
 from conversations import streams
-from realtime.broadcast import abroadcast
+from realtime.delivery.broadcast import abroadcast
 from realtime.testing import CableTestClient
 
 from .audience import contact_identifier
@@ -175,7 +175,7 @@ async def test_malformed_history_requests_are_answered(world, request_body):
 async def test_after_the_history_epoch_changes_new_messages_still_arrive(world):
     """A replay remembers positions per epoch: a history store that restarted (Redis restart,
     flush, failover) numbers offsets from 1 again, and those must not be taken for replayed."""
-    from realtime.history.store import history_store, reset_history_store
+    from realtime.delivery.history.store import history_store, reset_history_store
 
     ident = contact_identifier(world.session)
     client, _ = await ext_client()
@@ -239,9 +239,9 @@ async def test_broadcasts_the_channel_layer_never_brought_are_delivered_from_his
     """After Redis comes back, what was published before the layer re-subscribed reached no
     process, but history has it: the next broadcast on the stream brings it along, in order,
     to plain and extended clients alike."""
-    from realtime.broadcast import encode
-    from realtime.history.store import history_store
-    from realtime.hub import Hub
+    from realtime.delivery.broadcast import encode
+    from realtime.delivery.history.store import history_store
+    from realtime.server.hub import Hub
 
     stream = streams.contact_session(world.session.id)
     plain = CableTestClient()

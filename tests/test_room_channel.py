@@ -7,8 +7,8 @@ from asgiref.sync import sync_to_async
 
 from conversations import streams
 from conversations.models import InboxMember
-from realtime.broadcast import abroadcast, acontrol
-from realtime.hub import Hub
+from realtime.delivery.broadcast import abroadcast, acontrol
+from realtime.server.hub import Hub
 from realtime.testing import CableTestClient
 
 

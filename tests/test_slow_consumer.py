@@ -7,7 +7,7 @@ import pytest
 import websockets
 
 from conversations import streams
-from realtime.broadcast import abroadcast
+from realtime.delivery.broadcast import abroadcast
 
 from .audience import agent_identifier
 from .live import DaphneServer, SocketClient, server_environment

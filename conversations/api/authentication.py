@@ -4,7 +4,7 @@ Agents authenticate with their access token in the ``api_access_token`` header.
 That is the name Chatwoot's dashboard, apps and SDKs send. daphne drops every header whose
 name contains an underscore (its guard against CVE-2015-0219 header spoofing); CarbonChat
 lets this one name through as ``api-access-token`` (``REALTIME["UNDERSCORE_HEADERS"]``,
-``realtime/underscore_headers.py``), and the shipped nginx config passes underscores. The
+``realtime/daphne/underscore_headers.py``), and the shipped nginx config passes underscores. The
 hyphenated spelling works too; both reach Django as ``HTTP_API_ACCESS_TOKEN``. When both
 arrive with different values the request is refused: neither is trusted over the other.
 """

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import transaction
 
-from realtime.broadcast import MessageTooLarge, broadcast, control
+from realtime.delivery.broadcast import MessageTooLarge, broadcast, control
 
 logger = logging.getLogger(__name__)
 

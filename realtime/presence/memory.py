@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from .store import Entry, PresenceStore
+from realtime.presence.store import Entry, PresenceStore
 
 
 class MemoryPresenceStore(PresenceStore):

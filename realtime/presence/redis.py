@@ -10,8 +10,8 @@ members into offline transitions that some process then announces.
 import asyncio
 from collections.abc import Iterable, Sequence
 
-from ..redis_connection import RedisConnection
-from .store import Entry, PresenceStore
+from realtime.presence.store import Entry, PresenceStore
+from realtime.server.redis_connection import RedisConnection
 
 LOADED = "__loaded__"
 # Commands per pipeline when refreshing many sessions.

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Sequence
 
 from django.utils.module_loading import import_string
 
-from ..settings import realtime_settings
+from realtime.settings import realtime_settings
 
 Entry = tuple[str, str, str]  # (group, member, session)
 
@@ -69,3 +69,6 @@ def presence_store() -> PresenceStore:
 
 def reset_presence_store() -> None:
     _stores.clear()
+
+
+realtime_settings.on_reload(reset_presence_store)

@@ -15,10 +15,10 @@ import uuid
 
 from django.dispatch import Signal
 
-from ..batching import Batcher
-from ..loop_local import LoopLocal
-from ..settings import realtime_settings
-from .store import Entry, presence_store
+from realtime.delivery.batching import Batcher
+from realtime.presence.store import Entry, presence_store
+from realtime.server.loop_local import LoopLocal
+from realtime.settings import realtime_settings
 
 logger = logging.getLogger(__name__)
 

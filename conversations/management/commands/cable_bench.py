@@ -6,7 +6,7 @@ report subscribe rate, fan-out latency, loss and memory per socket.
 
 ``--via rest`` posts agent replies to the server's REST API (works in every mode);
 ``--via model`` creates the messages in this process (needs the server's Redis channel layer);
-``--via broadcast`` sends through ``realtime.broadcast`` only (fan-out without the domain).
+``--via broadcast`` sends through ``realtime.delivery.broadcast`` only (fan-out without the domain).
 Bounded in time (``--max-seconds``) and count; loopback servers only unless ``--allow-remote``.
 """
 
@@ -27,18 +27,18 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from conversations import streams as stream_names
-from conversations.benchmark.report import cpu_seconds, json_line, rss_kib, summarize, table
-from conversations.benchmark.swarm import (
+from conversations.management.commands._bench_world import BenchWorld, bench_world
+from conversations.models import Conversation, Message
+from conversations.services.messages import message_create
+from realtime.delivery.broadcast import abroadcast
+from realtime.loadgen.report import cpu_seconds, json_line, rss_kib, summarize, table
+from realtime.loadgen.swarm import (
     Observations,
     Socket,
     drive,
     open_all,
     presence_settled,
 )
-from conversations.benchmark.world import BenchWorld, bench_world
-from conversations.models import Conversation, Message
-from conversations.services.messages import message_create
-from realtime.broadcast import abroadcast
 
 PADDING = "x" * 200  # brings a message.created payload to about 0.8 KB
 

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from redis.exceptions import NoScriptError
 
-from ..redis_connection import RedisConnection
-from .store import Entry, HistoryStore, HistoryUnavailable, new_epoch
+from realtime.delivery.history.store import Entry, HistoryStore, HistoryUnavailable, new_epoch
+from realtime.server.redis_connection import RedisConnection
 
 # One call appends a whole batch of broadcasts. KEYS: the epoch key, then a counter key and a
 # stream key per append. ARGV: time, limit, ttl, a fresh epoch (used if none), the number of

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.utils.module_loading import import_string
 
-from ..settings import realtime_settings
+from realtime.settings import realtime_settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +78,6 @@ def history_store() -> HistoryStore | None:
 
 def reset_history_store() -> None:
     _stores.clear()
+
+
+realtime_settings.on_reload(reset_history_store)

@@ -15,14 +15,15 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from . import metrics, protocol
-from .batching import Batcher
-from .group_publisher import group_send_many
-from .history.store import history_store
-from .hub import BROADCAST, CONTROL
-from .loop_local import LoopLocal
-from .settings import realtime_settings
-from .streams import group_name
+from realtime import protocol
+from realtime.delivery.batching import Batcher
+from realtime.delivery.envelope import BROADCAST, CONTROL
+from realtime.delivery.group_publisher import group_send_many
+from realtime.delivery.history.store import history_store
+from realtime.delivery.streams import group_name
+from realtime.server import metrics
+from realtime.server.loop_local import LoopLocal
+from realtime.settings import realtime_settings
 
 
 class MessageTooLarge(ValueError):

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from . import wire
+from realtime.loadgen import wire
 
 SEQ = re.compile(rb"bench-(\w+)-(\d+)-(\d+)")
 SUBPROTOCOL = "actioncable-v1-json"

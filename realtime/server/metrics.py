@@ -32,7 +32,7 @@ from prometheus_client import (
     multiprocess,
 )
 
-from .settings import realtime_settings
+from realtime.settings import realtime_settings
 
 SOCKETS = Gauge(
     "cable_sockets", "Open WebSocket connections to /cable.", multiprocess_mode="livesum"

@@ -5,7 +5,7 @@ from typing import Any
 
 from redis.exceptions import NoScriptError
 
-from .redis_connection import RedisConnection
+from realtime.server.redis_connection import RedisConnection
 
 # KEYS: the channels; ARGV: the messages, in the same order.
 PUBLISH_ALL = """

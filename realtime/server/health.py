@@ -17,9 +17,9 @@ from django.conf import settings
 from django.db import connections
 from django.http import HttpRequest, JsonResponse
 
-from .hub import Hub
-from .redis_connection import RedisConnection
-from .settings import realtime_settings
+from realtime.server.hub import Hub
+from realtime.server.redis_connection import RedisConnection
+from realtime.settings import realtime_settings
 
 CHECK_TIMEOUT = 3.0
 _redis = RedisConnection("health")

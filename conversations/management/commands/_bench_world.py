@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
-from ..models import (
+from conversations.models import (
     Account,
     AccountUser,
     Agent,
@@ -16,7 +16,7 @@ from ..models import (
     Inbox,
     InboxMember,
 )
-from ..models.tokens import new_access_token, new_pubsub_token, token_digest
+from conversations.models.tokens import new_access_token, new_pubsub_token, token_digest
 
 
 @dataclass

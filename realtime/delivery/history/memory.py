@@ -2,7 +2,7 @@
 
 from collections import deque
 
-from .store import Entry, HistoryStore, HistoryUnavailable, new_epoch
+from realtime.delivery.history.store import Entry, HistoryStore, HistoryUnavailable, new_epoch
 
 
 class MemoryHistoryStore(HistoryStore):

@@ -13,15 +13,16 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from . import metrics, protocol, sessions
-from .backpressure import queued_bytes, transport_of
-from .channel import Channel, Position, UnknownAction
-from .frame_writer import FrameWriter
-from .history.store import HistoryUnavailable, history_store
-from .hub import SHUTDOWN_GRACE, Hub
-from .ratelimit import TokenBucket
-from .registry import channel_registry
-from .settings import realtime_settings
+from realtime import daphne, protocol
+from realtime.channel import Channel, Position, UnknownAction
+from realtime.daphne.backpressure import queued_bytes, transport_of
+from realtime.daphne.frame_writer import FrameWriter
+from realtime.delivery.history.store import HistoryUnavailable, history_store
+from realtime.registry import channel_registry
+from realtime.server import metrics, sessions
+from realtime.server.hub import SHUTDOWN_GRACE, Hub
+from realtime.server.ratelimit import TokenBucket
+from realtime.settings import realtime_settings
 
 logger = logging.getLogger(__name__)
 
@@ -59,8 +60,9 @@ class CableConnection:
         self.let_go = False
         self.closed = False
         self.finished = asyncio.Event()
-        self._transport = transport_of(send)
-        self._writer = FrameWriter.of(send) if realtime_settings.DIRECT_FRAMES else None
+        shortcuts = daphne.enabled()
+        self._transport = transport_of(send) if shortcuts else None
+        self._writer = FrameWriter.of(send) if daphne.enabled("DIRECT_FRAMES") else None
         # Read once: checked after every frame sent (the settings object is a Python lookup).
         self._max_queued = int(realtime_settings.MAX_QUEUED_BYTES)
         # Extended protocol (actioncable-v1-ext-json): positions, history, session restore.

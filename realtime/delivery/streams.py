@@ -3,7 +3,7 @@
 import hashlib
 import re
 
-from .settings import realtime_settings
+from realtime.settings import realtime_settings
 
 # Channels accepts group names of ASCII letters, digits, "-", "_" and "." under 100 characters.
 _VALID = re.compile(r"^[A-Za-z0-9._-]{1,80}$")

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from .settings import realtime_settings
+from realtime.settings import realtime_settings
 
 _PUBSUB_LAYER = "channels_redis.pubsub.RedisPubSubChannelLayer"
 
@@ -40,7 +40,7 @@ def _direct_publisher(alias: str) -> Any:
         suitable = config.get("BACKEND") == _PUBSUB_LAYER and isinstance(url, str)
         if suitable:
             # Only a project with channels_redis (the redis extra) gets here.
-            from .redis_publisher import ScriptedPublisher
+            from realtime.delivery.redis_publisher import ScriptedPublisher
 
             _publishers[alias] = ScriptedPublisher(url, options.get("prefix", "asgi"))
         else:

@@ -5,7 +5,7 @@ import asyncio
 import redis.asyncio as aioredis
 from django.conf import settings
 
-from .settings import realtime_settings
+from realtime.settings import realtime_settings
 
 
 class RedisConnection:

@@ -21,27 +21,25 @@ from typing import TYPE_CHECKING, Any
 
 from channels.layers import get_channel_layer
 
-from . import metrics, protocol
-from .eager_writes import enable_eager_writes
-from .heap_freezer import HeapFreezer
-from .history.store import history_store
-from .lazy_autobahn_logs import enable_lazy_autobahn_logs
-from .loop_local import LoopLocal
-from .settings import realtime_settings
-from .shutdown import on_server_shutdown
-from .streams import group_name
+from realtime import daphne, protocol
+from realtime.daphne.eager_writes import enable_eager_writes
+from realtime.daphne.heap_freezer import HeapFreezer
+from realtime.daphne.lazy_autobahn_logs import enable_lazy_autobahn_logs
+from realtime.delivery.envelope import BROADCAST, CONTROL, PROBE
+from realtime.delivery.history.store import history_store
+from realtime.delivery.streams import group_name
+from realtime.server import metrics
+from realtime.server.loop_local import LoopLocal
+from realtime.server.shutdown import on_server_shutdown
+from realtime.settings import realtime_settings
 
 if TYPE_CHECKING:
-    from .channel import Channel
-    from .connection import CableConnection
+    from realtime.channel import Channel
+    from realtime.server.connection import CableConnection
 
 
 logger = logging.getLogger(__name__)
 
-BROADCAST = "cable.broadcast"
-CONTROL = "cable.control"
-# Sent by a readiness check to this process's own reader, which answers it.
-PROBE = "cable.probe"
 # Seconds a graceful shutdown waits for clients to complete the closing handshake.
 SHUTDOWN_GRACE = 3.0
 # A broadcast whose fan-out writes more than this many bytes (subscribers times payload) is
@@ -84,11 +82,12 @@ class Hub(LoopLocal):
         self._connections.add(connection)
         if not self._shutdown_hooked:
             self._shutdown_hooked = on_server_shutdown(self.shutdown)
-            if realtime_settings.EAGER_WRITES:
+            if daphne.enabled("EAGER_WRITES"):
                 enable_eager_writes()
-            enable_lazy_autobahn_logs()
+            if daphne.enabled():
+                enable_lazy_autobahn_logs()
             # Only in a real server process (a Twisted reactor runs): tests share their heap.
-            if self._shutdown_hooked and realtime_settings.FREEZE_HEAP:
+            if self._shutdown_hooked and daphne.enabled("FREEZE_HEAP"):
                 self._freezer = HeapFreezer()
         if self._freezer is not None:
             self._freezer.opened()

@@ -16,7 +16,7 @@ import sys
 from functools import cache
 from typing import Any
 
-from .settings import realtime_settings
+from realtime.settings import realtime_settings
 
 MASK = "[redacted]"
 

@@ -5,7 +5,7 @@ import os
 import platform
 from typing import Any
 
-from .swarm import Observations
+from realtime.loadgen.swarm import Observations
 
 
 def percentile(values: list[float], p: float) -> float | None:

@@ -8,7 +8,7 @@ once. Every restored identifier is authorised again. The welcome that restores a
 echoes its identifiers (tokens included: the client matches them byte for byte), so a sid is
 bound to the client that held it, by a digest of its ``Origin`` and ``User-Agent``: a stolen sid
 presented by another browser, page or program restores nothing (and is spent). Sids are
-masked in log lines (``realtime/redaction.py``).
+masked in log lines (``realtime/server/redaction.py``).
 """
 
 import hashlib
@@ -18,7 +18,7 @@ from urllib.parse import parse_qs
 
 from django.core.cache import cache
 
-from .settings import realtime_settings
+from realtime.settings import realtime_settings
 
 PREFIX = "cable:session:"
 

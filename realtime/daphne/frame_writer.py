@@ -18,7 +18,7 @@ uses ``send``. Frames have no per-message compression (daphne does not offer it)
 
 from typing import Any
 
-from .backpressure import protocol_of
+from realtime.daphne.backpressure import protocol_of
 
 _OPEN_STATE = "STATE_OPEN"
 

@@ -1,0 +1,1 @@
+"""Delivery: publishing broadcasts (batched), stream names, and stream history."""

@@ -1,0 +1,1 @@
+"""The cable server: connections, the hub, sessions, limits, shutdown, health, metrics."""
