@@ -137,7 +137,7 @@ async def test_the_console_and_a_visitor_talk_live(world, server):
             page="agent",
             selector="[data-console=messages]",
             text="Sent while the server was down",
-            timeout=60000,  # the stock client reconnects on its stale timer: 6 s and more
+            timeout=20000,  # the console retries every 2 s while down
         )
         await browser(
             "waitAttr", page="agent", selector="[data-console=banner]", name="hidden", value=""

@@ -56,6 +56,8 @@ const commands = {
     await page.screenshot({ path, fullPage: true });
   },
   console: () => consoleLines.splice(0),
+  // A page-side expression's value (for diagnosis; the tests assert on the page itself).
+  evaluate: ({ expression }) => page.evaluate(expression),
 };
 
 const lines = readline.createInterface({ input: process.stdin });

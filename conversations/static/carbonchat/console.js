@@ -13,6 +13,7 @@ const state = {
   lastMessageId: 0,
   noteMode: false,
   offlineSince: null,
+  arrivals: 0, // a counter: the order in which conversations last changed here
 };
 
 async function api(method, path, body) {
@@ -50,9 +51,11 @@ function drawCounts() {
 function drawList() {
   drawCounts();
   const list = $("conversations");
+  // Newest activity first; activity is in whole seconds, so within one second the latest
+  // to arrive here goes first.
   const shown = [...state.conversations.values()]
     .filter(inTab)
-    .sort((a, b) => b.last_activity_at - a.last_activity_at);
+    .sort((a, b) => b.last_activity_at - a.last_activity_at || (b.seen ?? 0) - (a.seen ?? 0));
   list.replaceChildren(
     ...shown.map((conversation) => {
       const item = document.createElement("li");
@@ -76,7 +79,7 @@ function upsert(conversation) {
   const known = state.conversations.get(conversation.id);
   // An update older than what is shown is dropped, as Chatwoot's dashboard does.
   if (known && known.updated_at > conversation.updated_at) return;
-  state.conversations.set(conversation.id, { ...known, ...conversation });
+  state.conversations.set(conversation.id, { ...known, ...conversation, seen: ++state.arrivals });
   drawList();
   if (conversation.id === state.open) drawHeader();
 }
@@ -237,6 +240,9 @@ function received({ event, data }) {
 function connect() {
   const consumer = createConsumer("/cable");
   let connectedBefore = false;
+  // The stock client retries on its stale timer (6 s and more, with backoff); while the
+  // socket is down this asks it every 2 s, so the console is back as soon as the server is.
+  let retry = null;
   consumer.subscriptions.create(
     {
       channel: "RoomChannel",
@@ -247,6 +253,8 @@ function connect() {
     {
       received,
       connected() {
+        clearInterval(retry);
+        retry = null;
         $("banner").hidden = true;
         // Raw frames, for developers integrating: the socket is a new one after each reconnect.
         consumer.connection.webSocket?.addEventListener("message", (e) => logFrame(e.data));
@@ -259,6 +267,7 @@ function connect() {
         document.body.dataset.connected = "true";
       },
       disconnected() {
+        retry ??= setInterval(() => consumer.connection.isActive() || consumer.connect(), 2000);
         $("banner").hidden = false;
         state.offlineSince ??= Date.now();
         document.body.dataset.connected = "false";

@@ -174,17 +174,23 @@ function connect(pubsubToken) {
   const url = new URL("/cable", server);
   url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
   const consumer = createConsumer(url.toString());
+  // The stock client retries on its stale timer (6 s and more, with backoff); while the
+  // socket is down this asks it every 2 s, so the widget is back as soon as the server is.
+  let retry = null;
   const room = consumer.subscriptions.create(
     { channel: "RoomChannel", pubsub_token: pubsubToken },
     {
       received,
       connected() {
+        clearInterval(retry);
+        retry = null;
         $("banner").classList.remove("shown");
         // After a drop: what was sent meanwhile (the server also replays what it kept).
         if (state.connectedBefore) loadConversation().catch(console.error);
         state.connectedBefore = true;
       },
       disconnected() {
+        retry ??= setInterval(() => consumer.connection.isActive() || consumer.connect(), 2000);
         $("banner").classList.add("shown");
       },
     },
