@@ -4,7 +4,7 @@ import gc
 
 import pytest
 
-from realtime import heap_freezer
+from realtime.daphne import heap_freezer
 from realtime.daphne.heap_freezer import HeapFreezer
 
 
