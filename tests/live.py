@@ -137,9 +137,11 @@ class DaphneServer:
             self.process.kill()
             return self.process.wait(5)
 
-    def output(self) -> str:
+    def output(self, tail: int | None = 5000) -> str:
+        """The server's log: its last ``tail`` characters (None: all of it)."""
         self.log.flush()
-        return Path(self.log.name).read_text(errors="replace")[-5000:]
+        text = Path(self.log.name).read_text(errors="replace")
+        return text if tail is None else text[-tail:]
 
 
 class NodeClient:
